@@ -1,0 +1,30 @@
+# omnikop: the README's two commands are `make demo` and `make test`; both build the virtualenv when missing.
+PYTHON ?= python3
+VENV := .venv
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test lint venv clean
+
+venv: $(VENV)/.synced
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else f"omnikop needs Python 3.11, found {v[0]}.{v[1]}: run with PYTHON=python3.11")'
+	@test -x $(VENV)/bin/uv || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV) && $(VENV)/bin/python -m pip install -q uv==$(UV_VERSION); }
+	$(VENV)/bin/uv sync --frozen --compile-bytecode --python $(VENV)/bin/python
+	@touch $@
+
+demo: venv
+	$(VENV)/bin/omnikop demo
+
+test: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .omnikop out .pytest_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""Insert-if-absent by idempotency key, shared by journal entries and goods movements.
+
+``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` lets two processes race on the same key:
+PostgreSQL makes the second wait on the unique index and then skip, so exactly one row exists. Rows that were
+skipped are read back with their content hash so the caller can tell ``exists`` from a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def content_hash(payload: Any) -> str:
+    """SHA-256 of a canonical JSON rendering (sorted keys, no whitespace)."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def insert_absent(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert rows whose ``idempotency_key`` is new; return ``{key: id}`` for the rows actually inserted."""
+    if not rows:
+        return {}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.idempotency_key, table.c.id)
+    )
+    created: dict[str, int] = {}
+    for start in range(0, len(rows), 1000):
+        result = session.execute(statement.values(list(rows[start : start + 1000])))
+        created.update({key: row_id for key, row_id in result})
+    return created
+
+
+def existing_by_key(session: Session, table: Table, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """``{key: (id, content_hash)}`` for keys already present."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(keys), 1000):
+        chunk = list(keys[start : start + 1000])
+        query = select(table.c.idempotency_key, table.c.id, table.c.content_hash).where(
+            table.c.idempotency_key.in_(chunk)
+        )
+        found.update({key: (row_id, digest) for key, row_id, digest in session.execute(query)})
+    return found

@@ -1,0 +1,51 @@
+"""The ``omnikop`` command line: every operation the DAGs run is also a command here."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from sqlalchemy.exc import DBAPIError
+
+from ledger.errors import LedgerError
+from omnikop.cli import db_cmd, demo_cmd, ledger_cmd
+from omnikop.cli.common import config, errors
+from omnikop.config import ConfigError
+
+app = typer.Typer(
+    name="omnikop",
+    help="omnikop: marketplace and delivery-platform integration for a koperasi's double-entry ledger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(ledger_cmd.app, name="ledger")
+app.command("demo")(demo_cmd.demo)
+
+
+def main() -> None:
+    """Entry point: known, actionable errors print one clear line and exit 2 instead of a traceback."""
+    try:
+        app()
+    except (ConfigError, LedgerError) as error:
+        errors.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    except DBAPIError as error:
+        errors.print(f"[red]error:[/red] {describe_database_error(error)}")
+        sys.exit(2)
+
+
+def describe_database_error(error: DBAPIError) -> str:
+    """Say what to do about the two database errors a user meets first."""
+    detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
+        return f"the database has no omnikop schema yet ({detail}); run `omnikop db upgrade` first"
+    if error.connection_invalidated or "connect" in detail.lower():
+        url = config().database_url.split("@")[-1]
+        return f"cannot reach the database ({url}): {detail}. Is it running? Check OMNIKOP_DATABASE_URL."
+    return f"database error: {detail}"
+
+
+if __name__ == "__main__":
+    main()

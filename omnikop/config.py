@@ -1,0 +1,124 @@
+"""The one configuration file, ``omnikop.yaml``: database, shops and accounting policy.
+
+Path from ``OMNIKOP_CONFIG`` (default ``./omnikop.yaml``). A missing file means "all defaults", which is
+the embedded SQLite database under ``./.omnikop/``. ``OMNIKOP_DATABASE_URL`` overrides the file's URL so
+one config can be pointed at PostgreSQL. Validation errors name the offending key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_PATH = Path("omnikop.yaml")
+DEFAULT_DATABASE_URL = "sqlite:///.omnikop/omnikop.db"
+PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
+
+
+class ConfigError(Exception):
+    """The configuration file is missing a value or has a bad one; the message names the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(_Strict):
+    url: str = DEFAULT_DATABASE_URL
+
+
+class PolicyConfig(_Strict):
+    """Accounting policy (design §5). Every field can be overridden per shop and per member agreement."""
+
+    model: Literal["consignment", "principal"] = "consignment"
+    commission_bps: int = Field(500, ge=0, le=10_000, description="coop commission, basis points of gross")
+    marketplace_fees: Literal["charge_member", "absorb"] = "charge_member"
+    pph22: Literal["prepaid_tax", "recharge_member"] = "prepaid_tax"
+
+
+class PolicyOverride(_Strict):
+    model: Literal["consignment", "principal"] | None = None
+    commission_bps: int | None = Field(None, ge=0, le=10_000)
+    marketplace_fees: Literal["charge_member", "absorb"] | None = None
+    pph22: Literal["prepaid_tax", "recharge_member"] | None = None
+
+
+class ShopConfig(_Strict):
+    platform: Literal["shopee", "tokopedia", "gojek", "grab"]
+    shop_ref: str = Field(min_length=1, description="the platform's shop / outlet / merchant id")
+    conn_id: str = Field(min_length=1, description="Airflow Connection id holding this shop's credentials")
+    schedule: str = "@daily"
+    lookback_hours: int = Field(48, ge=0, le=24 * 30)
+    flavor: str | None = None
+    policy: PolicyOverride = PolicyOverride()
+
+    @field_validator("shop_ref", mode="before")
+    @classmethod
+    def _shop_ref_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class OmnikopConfig(_Strict):
+    database: DatabaseConfig = DatabaseConfig()
+    timezone: str = "Asia/Jakarta"
+    shops: tuple[ShopConfig, ...] = ()
+    policy: PolicyConfig = PolicyConfig()
+
+    @property
+    def database_url(self) -> str:
+        return os.environ.get("OMNIKOP_DATABASE_URL") or self.database.url
+
+    def shop(self, platform: str, shop_ref: str) -> ShopConfig:
+        for shop in self.shops:
+            if shop.platform == platform and shop.shop_ref == str(shop_ref):
+                return shop
+        raise ConfigError(f"no shop {platform}:{shop_ref} in the configuration; add it under 'shops'")
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("OMNIKOP_CONFIG") or DEFAULT_CONFIG_PATH)
+
+
+def load_config(path: Path | None = None) -> OmnikopConfig:
+    """Load and validate the configuration; a missing default file yields all defaults."""
+    path = path or config_path()
+    if not path.exists():
+        if path == DEFAULT_CONFIG_PATH and "OMNIKOP_CONFIG" not in os.environ:
+            return OmnikopConfig()
+        raise ConfigError(f"configuration file {path} does not exist (set OMNIKOP_CONFIG or create it)")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    return parse_config(raw, source=str(path))
+
+
+def parse_config(raw: Any, source: str = "configuration") -> OmnikopConfig:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of keys, got {type(raw).__name__}")
+    try:
+        config = OmnikopConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: " + "; ".join(_describe(err) for err in exc.errors())) from None
+    _check_unique_shops(config, source)
+    return config
+
+
+def _describe(error: Any) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{key}'"
+    return f"'{key}': {error['msg']}"
+
+
+def _check_unique_shops(config: OmnikopConfig, source: str) -> None:
+    seen: set[tuple[str, str]] = set()
+    for index, shop in enumerate(config.shops):
+        key = (shop.platform, shop.shop_ref)
+        if key in seen:
+            raise ConfigError(f"{source}: 'shops.{index}': shop {shop.platform}:{shop.shop_ref} is listed twice")
+        seen.add(key)

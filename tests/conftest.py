@@ -1,0 +1,101 @@
+"""Test fixtures: a migrated database on SQLite and, when reachable, on PostgreSQL.
+
+PostgreSQL tests run when ``OMNIKOP_TEST_PG_URL`` points at a server (``.ci/run`` sets it) and are skipped
+with a visible reason otherwise. With ``OMNIKOP_REQUIRE_PG=1`` (also set by ``.ci/run``) an unreachable
+PostgreSQL fails the run instead of skipping, so CI can never pass without the PostgreSQL half.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from omnikop import migrate
+from omnikop.db import make_engine
+from omnikop.schema import metadata
+
+PG_URL = os.environ.get("OMNIKOP_TEST_PG_URL")
+REQUIRE_PG = os.environ.get("OMNIKOP_REQUIRE_PG") == "1"
+KEEP_TABLES = {"accounts", "alembic_version"}
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRE_PG:
+        pytest.fail(f"PostgreSQL is required (OMNIKOP_REQUIRE_PG=1) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating per test would be slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_session_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated once and dropped at the end."""
+    if not PG_URL:
+        _skip_or_fail("OMNIKOP_TEST_PG_URL is not set (set it to a PostgreSQL URL to run these tests)")
+    name = f"omnikop_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        _skip_or_fail(f"PostgreSQL at {make_url(PG_URL).render_as_string()} is not reachable: {error}")
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    tables = [table.name for table in metadata.sorted_tables if table.name not in KEEP_TABLES]
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of an empty, migrated omnikop database (chart seeded), on each database in turn."""
+    if request.param == "sqlite":
+        path = tmp_path / "omnikop.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_session_url")
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> str:
+    """PostgreSQL only (for behaviour SQLite cannot show, such as concurrent writers)."""
+    url = request.getfixturevalue("pg_session_url")
+    _truncate_all(url)
+    return url
