@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-import ledger.models  # noqa: F401  (registers tables)
+# Importing the model modules registers their tables on the shared metadata.
+import connectors.base.landing
+import connectors.base.tokens
+import ledger.models
 from omnikop.db import Base
+
+TABLE_MODULES = (connectors.base.landing, connectors.base.tokens, ledger.models)
 
 metadata = Base.metadata

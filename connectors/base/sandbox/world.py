@@ -1,0 +1,418 @@
+"""The sandbox world: one seeded, deterministic history of members, shops, products, orders and money.
+
+Each platform sandbox renders this world in its own API dialect, so after a sync the ledger can be compared
+with the world's ground truth to the rupiah. Everything is platform-neutral here except the shapes of ids.
+
+The world has a clock (``as_of``): an order event, settlement revision or wallet movement after ``as_of``
+is not visible yet. Moving the clock forward makes late updates appear (a refund after completion, a
+settlement adjusted after release), which is how incremental pulls with lookback are tested.
+
+Amounts are whole rupiah (``int``); rates are basis points applied with half-up rounding.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
+PPH22_BPS = 50  # PMK 37/2025: 0.5 % of gross collected by designated marketplaces
+
+
+def bps(amount: int, rate_bps: int) -> int:
+    """``amount × rate / 10 000`` rounded half up (amounts here are never negative)."""
+    return (amount * rate_bps + 5_000) // 10_000
+
+
+@dataclass(frozen=True)
+class WorldConfig:
+    seed: int = 7
+    members: int = 6
+    orders_per_day: int = 6  # per shop
+    days: int = 10
+    start: date = date(2026, 1, 1)
+    platforms: tuple[str, ...] = PLATFORMS
+    cancel_rate: float = 0.08
+    return_rate: float = 0.06
+    late_refund_rate: float = 0.06
+    voucher_rate: float = 0.15
+    withdrawal_every_days: int = 3
+
+
+@dataclass(frozen=True)
+class Member:
+    member_no: str
+    name: str
+    join_date: date
+
+
+@dataclass(frozen=True)
+class Shop:
+    platform: str
+    shop_ref: str
+    name: str
+    member_nos: tuple[str, ...]
+    flavor: str = ""  # tokopedia: 'tiktok' | 'legacy'; grab/gojek: 'food' | 'mart'
+
+
+@dataclass(frozen=True)
+class Product:
+    product_ref: str
+    shop_ref: str
+    platform: str
+    member_no: str
+    sku_ref: str  # the platform's item/model id
+    seller_sku: str
+    name: str
+    price: int
+    initial_stock: int
+    item_id: str = ""  # parent item id where the platform has item + model
+    model_id: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    product: Product
+    quantity: int
+    unit_price: int
+    unit_discount: int = 0  # seller discount per unit (whole rupiah, so every platform can render it)
+
+    @property
+    def discount(self) -> int:
+        return self.unit_discount * self.quantity
+
+    @property
+    def amount(self) -> int:
+        return (self.unit_price - self.unit_discount) * self.quantity
+
+
+@dataclass(frozen=True)
+class SettlementRevision:
+    """What the platform releases to the seller for an order; later revisions adjust it (late refunds)."""
+
+    revision: int
+    released_at: datetime
+    gross: int
+    fees: dict[str, int]  # fee kind (canonical taxonomy) → signed amount, negative = charged to the seller
+    refunds: int = 0  # signed, ≤ 0: money given back to the buyer out of this order
+
+    @property
+    def net(self) -> int:
+        return self.gross + sum(self.fees.values()) + self.refunds
+
+
+@dataclass
+class WorldOrder:
+    platform: str
+    shop: Shop
+    order_ref: str
+    created_at: datetime
+    lines: tuple[Line, ...]
+    events: list[tuple[datetime, str]]  # (time, canonical status), ascending
+    returned: dict[str, int] = field(default_factory=dict)  # sku_ref → quantity returned
+    returned_at: datetime | None = None
+    settlements: list[SettlementRevision] = field(default_factory=list)
+    voucher_seller: int = 0
+
+    @property
+    def gross(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    def status_at(self, as_of: datetime) -> str | None:
+        visible = [status for moment, status in self.events if moment <= as_of]
+        return visible[-1] if visible else None
+
+    def updated_at(self, as_of: datetime) -> datetime:
+        times = [moment for moment, _ in self.events if moment <= as_of]
+        times += [s.released_at for s in self.settlements if s.released_at <= as_of]
+        if self.returned_at and self.returned_at <= as_of:
+            times.append(self.returned_at)
+        return max(times)
+
+    def event_time(self, status: str) -> datetime | None:
+        return next((moment for moment, s in self.events if s == status), None)
+
+    def settlement_at(self, as_of: datetime) -> SettlementRevision | None:
+        visible = [s for s in self.settlements if s.released_at <= as_of]
+        return visible[-1] if visible else None
+
+    def returned_at_time(self, as_of: datetime) -> dict[str, int]:
+        return dict(self.returned) if self.returned_at and self.returned_at <= as_of else {}
+
+
+@dataclass(frozen=True)
+class WalletEntry:
+    platform: str
+    shop_ref: str
+    movement_ref: str
+    kind: str  # ESCROW_CREDIT | WITHDRAWAL | ADJUSTMENT
+    amount: int  # signed, + into the wallet
+    occurred_at: datetime
+    order_ref: str | None = None
+    bank_reference: str | None = None
+
+
+# Fee schedules per platform, in basis points of gross (public ballpark figures; never hard-coded in
+# connectors, which read fees from each settlement).
+FEE_SCHEDULE: dict[str, dict[str, int]] = {
+    "shopee": {"COMMISSION": 425, "SERVICE_FEE": 200, "PAYMENT_FEE": 180},
+    "tokopedia": {"COMMISSION": 450, "SERVICE_FEE": 150, "PAYMENT_FEE": 100},
+    "gojek": {"COMMISSION": 2000},
+    "grab": {"COMMISSION": 2500},
+}
+PPH22_PLATFORMS = frozenset({"shopee", "tokopedia"})
+FOOD_NAMES = ("Nasi Goreng", "Ayam Geprek", "Es Teh Manis", "Mie Ayam", "Sate Madura", "Soto Betawi")
+GOODS_NAMES = ("Keripik Singkong", "Batik Tulis", "Kopi Gayo 250g", "Sambal Roa", "Tas Anyaman", "Madu Hutan")
+
+
+class World:
+    """Generate with ``World.generate(config)``; identical configs give identical worlds."""
+
+    def __init__(self, config: WorldConfig) -> None:
+        self.config = config
+        self.members: list[Member] = []
+        self.shops: list[Shop] = []
+        self.products: list[Product] = []
+        self.orders: list[WorldOrder] = []
+        self.wallet: list[WalletEntry] = []
+        self.end = datetime.combine(config.start + timedelta(days=config.days), time(), UTC)
+        # Default clock: everything in the generated history has happened (settlements, late refunds, payouts).
+        self.as_of = self.end + timedelta(days=40)
+
+    @classmethod
+    def generate(cls, config: WorldConfig | None = None) -> World:
+        world = cls(config or WorldConfig())
+        world._build(random.Random(world.config.seed))
+        return world
+
+    # --- queries ---------------------------------------------------------------------------------------
+
+    def shops_on(self, platform: str) -> list[Shop]:
+        return [shop for shop in self.shops if shop.platform == platform]
+
+    def shop(self, platform: str, shop_ref: str) -> Shop:
+        return next(s for s in self.shops if s.platform == platform and s.shop_ref == shop_ref)
+
+    def products_of(self, platform: str, shop_ref: str) -> list[Product]:
+        return [p for p in self.products if p.platform == platform and p.shop_ref == shop_ref]
+
+    def orders_of(self, platform: str, shop_ref: str, as_of: datetime | None = None) -> list[WorldOrder]:
+        """Orders of one shop that exist at ``as_of`` (default: the world clock)."""
+        as_of = as_of or self.as_of
+        return [
+            o for o in self.orders if o.platform == platform and o.shop.shop_ref == shop_ref and o.created_at <= as_of
+        ]
+
+    def wallet_of(self, platform: str, shop_ref: str, as_of: datetime | None = None) -> list[WalletEntry]:
+        as_of = as_of or self.as_of
+        return [w for w in self.wallet if w.platform == platform and w.shop_ref == shop_ref and w.occurred_at <= as_of]
+
+    def stock_of(self, product: Product, as_of: datetime | None = None) -> int:
+        """Available stock: initial, minus goods shipped, plus goods returned (as of the clock)."""
+        as_of = as_of or self.as_of
+        level = product.initial_stock
+        for order in self.orders_of(product.platform, product.shop_ref, as_of):
+            shipped = order.event_time("SHIPPED")
+            for line in order.lines:
+                if line.product is product and shipped and shipped <= as_of:
+                    level -= line.quantity
+            level += order.returned_at_time(as_of).get(product.sku_ref, 0)
+        return level
+
+    # --- generation -------------------------------------------------------------------------------------
+
+    def _build(self, rng: random.Random) -> None:
+        config = self.config
+        for index in range(1, config.members + 1):
+            join = config.start - timedelta(days=rng.randint(60, 900))
+            self.members.append(Member(f"{index:04d}", f"Anggota {index:04d}", join))
+        member_nos = [m.member_no for m in self.members]
+        for p_index, platform in enumerate(config.platforms):
+            # Two shops per platform: one member's own shop, and a cooperative shop selling several members' goods.
+            solo = member_nos[p_index % len(member_nos)]
+            shared = tuple(sorted(rng.sample(member_nos, k=min(3, len(member_nos)))))
+            flavors = {"tokopedia": ("tiktok", "legacy"), "gojek": ("food", "mart"), "grab": ("food", "mart")}
+            for s_index, owners in enumerate(((solo,), shared)):
+                flavor = flavors.get(platform, ("", ""))[s_index]
+                shop = Shop(
+                    platform,
+                    self._shop_ref(platform, p_index, s_index),
+                    f"{platform} shop {s_index + 1}",
+                    owners,
+                    flavor,
+                )
+                self.shops.append(shop)
+                self._add_products(rng, shop)
+        for shop in self.shops:
+            self._add_orders(rng, shop)
+        for shop in self.shops:
+            self._add_wallet(shop)
+
+    def _shop_ref(self, platform: str, p_index: int, s_index: int) -> str:
+        base = {"shopee": 880_000_100, "tokopedia": 7_494_000_100, "gojek": 0, "grab": 0}[platform]
+        if platform == "gojek":
+            return f"G{(p_index * 10 + s_index + 1):09d}"
+        if platform == "grab":
+            return f"1-CYNGRUNGSBCCC{s_index + 1}"
+        return str(base + s_index + 1)
+
+    def _add_products(self, rng: random.Random, shop: Shop) -> None:
+        names = FOOD_NAMES if shop.flavor == "food" else GOODS_NAMES
+        for index in range(4):
+            owner = shop.member_nos[index % len(shop.member_nos)]
+            number = len(self.products) + 1
+            item_id = str(3_000_000 + number * 10)
+            model_id = str(9_000_000 + number * 10) if index % 2 else "0"
+            sku_ref = f"{item_id}:{model_id}" if shop.platform == "shopee" else str(5_100_000 + number)
+            price = rng.choice((12_000, 18_500, 25_000, 35_000, 48_000, 75_000, 120_000, 215_000))
+            self.products.append(
+                Product(
+                    product_ref=f"P-{number:04d}",
+                    shop_ref=shop.shop_ref,
+                    platform=shop.platform,
+                    member_no=owner,
+                    sku_ref=sku_ref,
+                    seller_sku=f"M{owner}-{number:03d}",
+                    name=f"{names[index % len(names)]} ({owner})",
+                    price=price,
+                    initial_stock=rng.randint(200, 500),
+                    item_id=item_id,
+                    model_id=model_id,
+                )
+            )
+
+    def _order_ref(self, shop: Shop, created: datetime, serial: int) -> str:
+        if shop.platform == "shopee":
+            return f"{created:%y%m%d}{serial:06d}SH"
+        if shop.platform == "tokopedia":
+            return str(576_000_000_000_000_000 + serial) if shop.flavor == "tiktok" else str(1_100_000_000 + serial)
+        if shop.platform == "gojek":
+            return f"F-{2_000_000_000 + serial}"
+        return f"{shop.shop_ref[-1]}-{created:%y%m%d}{serial:06d}"
+
+    def _add_orders(self, rng: random.Random, shop: Shop) -> None:
+        config = self.config
+        products = self.products_of(shop.platform, shop.shop_ref)
+        food = shop.platform in ("gojek", "grab")
+        for day in range(config.days):
+            for _ in range(config.orders_per_day):
+                serial = len(self.orders) + 1
+                created = datetime.combine(config.start + timedelta(days=day), time(), UTC) + timedelta(
+                    seconds=rng.randint(0, 86_399)
+                )
+                chosen = rng.sample(products, k=rng.choice((1, 1, 2, 3)))
+                lines = tuple(Line(p, rng.choice((1, 1, 2, 3)), p.price, rng.choice((0, 0, 0, 1_000))) for p in chosen)
+                order = WorldOrder(shop.platform, shop, self._order_ref(shop, created, serial), created, lines, [])
+                self._lifecycle(rng, order, food)
+                self.orders.append(order)
+
+    def _lifecycle(self, rng: random.Random, order: WorldOrder, food: bool) -> None:
+        config, t0 = self.config, order.created_at
+        order.events.append((t0, "PENDING"))
+        order.events.append((t0 + timedelta(minutes=rng.randint(1, 30)), "PAID"))
+        if rng.random() < config.cancel_rate:
+            order.events.append((t0 + timedelta(hours=rng.randint(1, 20)), "CANCELLED"))
+            return
+        step = timedelta(minutes=40) if food else timedelta(days=1)
+        order.events.append((t0 + step / 2 + timedelta(minutes=5), "READY"))
+        order.events.append((t0 + step, "SHIPPED"))
+        order.events.append((t0 + step * 2, "DELIVERED"))
+        completed = t0 + (step * 3 if food else timedelta(days=5))
+        if not food and len(order.lines) > 1 and rng.random() < config.return_rate * 3:
+            # Partial return before completion: one unit of the first line comes back and is refunded.
+            first = order.lines[0]
+            order.returned = {first.product.sku_ref: 1}
+            order.returned_at = t0 + timedelta(days=4)
+        order.events.append((completed, "COMPLETED"))
+        if not food and rng.random() < config.voucher_rate:
+            order.voucher_seller = 5_000
+        first = SettlementRevision(
+            1, completed + timedelta(minutes=10), order.gross, self._fees(order), self._refund(order)
+        )
+        order.settlements.append(first)
+        if rng.random() < config.late_refund_rate:
+            # Completed, settled, and later partially refunded: the platform claws the money back.
+            claw = -min(order.lines[0].unit_price - order.lines[0].unit_discount, first.net)
+            order.settlements.append(
+                SettlementRevision(
+                    2,
+                    first.released_at + timedelta(days=rng.randint(3, 9)),
+                    first.gross,
+                    first.fees,
+                    first.refunds + claw,
+                )
+            )
+
+    def _refund(self, order: WorldOrder) -> int:
+        return -sum(line.unit_price * order.returned.get(line.product.sku_ref, 0) for line in order.lines)
+
+    def _fees(self, order: WorldOrder) -> dict[str, int]:
+        gross = order.gross
+        fees = {kind: -bps(gross, rate) for kind, rate in FEE_SCHEDULE[order.platform].items()}
+        if order.platform in PPH22_PLATFORMS:
+            fees["TAX_WITHHELD_PPH22"] = -bps(gross, PPH22_BPS)
+        if order.voucher_seller:
+            fees["VOUCHER_SELLER"] = -order.voucher_seller
+        if order.platform == "shopee" and int(order.order_ref[-4:-2]) % 3 == 0:
+            fees["SHIPPING_SELLER"] = -4_000
+            fees["SHIPPING_REBATE"] = 2_500
+        return {kind: amount for kind, amount in fees.items() if amount}
+
+    def _add_wallet(self, shop: Shop) -> None:
+        """Escrow credits at release, clawbacks at late refunds, and a withdrawal every few days."""
+        events: list[WalletEntry] = []
+        for order in self.orders_of(shop.platform, shop.shop_ref, datetime.max.replace(tzinfo=UTC)):
+            previous = 0
+            for revision in order.settlements:
+                delta = revision.net - previous
+                kind = "ESCROW_CREDIT" if revision.revision == 1 else "ADJUSTMENT"
+                events.append(
+                    WalletEntry(
+                        shop.platform,
+                        shop.shop_ref,
+                        f"W{order.order_ref}-{revision.revision}",
+                        kind,
+                        delta,
+                        revision.released_at,
+                        order.order_ref,
+                    )
+                )
+                previous = revision.net
+        events.sort(key=lambda entry: (entry.occurred_at, entry.movement_ref))
+        balance, result = 0, []
+        payday = datetime.combine(self.config.start, time(9), UTC) + timedelta(days=self.config.withdrawal_every_days)
+        last = self.end + timedelta(days=30)
+        index = 0
+        while payday <= last:
+            while index < len(events) and events[index].occurred_at <= payday:
+                balance += events[index].amount
+                result.append(events[index])
+                index += 1
+            if balance > 0:
+                number = len(result) + 1
+                result.append(
+                    WalletEntry(
+                        shop.platform,
+                        shop.shop_ref,
+                        f"WD-{shop.shop_ref}-{number:05d}",
+                        "WITHDRAWAL",
+                        -balance,
+                        payday,
+                        None,
+                        f"TRF{shop.shop_ref[-4:]}{payday:%Y%m%d}",
+                    )
+                )
+                balance = 0
+            payday += timedelta(days=self.config.withdrawal_every_days)
+        result.extend(events[index:])
+        self.wallet.extend(result)
+
+    def iter_settled(
+        self, platform: str, shop_ref: str, as_of: datetime | None = None
+    ) -> Iterator[tuple[WorldOrder, SettlementRevision]]:
+        for order in self.orders_of(platform, shop_ref, as_of):
+            revision = order.settlement_at(as_of or self.as_of)
+            if revision is not None:
+                yield order, revision

@@ -1,0 +1,115 @@
+"""Per-shop OAuth tokens, persisted atomically under a per-shop lock before they are used.
+
+Shopee refresh tokens are single-use (marketplace_apis.md §1.3): two workers refreshing the same shop at
+once would burn the token and de-authorise the shop. ``TokenStore.obtain`` serialises refreshes per shop:
+on PostgreSQL with a row lock (``SELECT … FOR UPDATE``), on SQLite with the database write lock that every
+omnikop transaction takes. The second worker waits, then finds the fresh pair and makes no refresh call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Engine, String, Text, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from omnikop.db import Base, transaction
+
+
+class StoredToken(Base):
+    __tablename__ = "connector_tokens"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    shop_ref: Mapped[str] = mapped_column(String(80), primary_key=True)
+    access_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    access_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    extra: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str | None = None
+    refresh_expires_at: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def usable_at(self, moment: datetime, margin_seconds: int = 60) -> bool:
+        return (self.access_expires_at - moment).total_seconds() > margin_seconds
+
+    def __repr__(self) -> str:
+        refresh = "yes" if self.refresh_token else "no"
+        return f"TokenPair(access_expires_at={self.access_expires_at.isoformat()}, refresh={refresh})"
+
+
+Renew = Callable[[TokenPair | None], TokenPair]
+
+
+class TokenStore:
+    """Tokens of one shop. ``obtain`` is the only way a connector gets a token it will use."""
+
+    def __init__(self, engine: Engine, platform: str, shop_ref: str) -> None:
+        self.engine, self.platform, self.shop_ref = engine, platform, shop_ref
+        self.renewals = 0  # refresh/grant calls made through this store, for tests and run summaries
+
+    def current(self) -> TokenPair | None:
+        with transaction(self.engine) as session:
+            row = session.get(StoredToken, (self.platform, self.shop_ref))
+            return _pair(row) if row is not None and row.access_token else None
+
+    def obtain(self, usable: Callable[[TokenPair], bool], renew: Renew) -> TokenPair:
+        """Return the stored pair if ``usable``; otherwise call ``renew`` under the shop's lock and persist
+        its result before returning it. ``renew`` receives the stored pair (or None before the first grant)."""
+        stored = self.current()
+        if stored is not None and usable(stored):
+            return stored
+        self._ensure_row()
+        with transaction(self.engine) as session:
+            row = self._lock(session)
+            stored = _pair(row) if row.access_token else None
+            if stored is not None and usable(stored):
+                return stored  # another worker renewed while we waited for the lock
+            fresh = renew(stored)
+            self.renewals += 1
+            row.access_token, row.refresh_token = fresh.access_token, fresh.refresh_token
+            row.access_expires_at, row.refresh_expires_at = fresh.access_expires_at, fresh.refresh_expires_at
+            row.extra, row.updated_at = json.dumps(fresh.extra), datetime.now(UTC)
+            return fresh
+
+    def _ensure_row(self) -> None:
+        with transaction(self.engine) as session:
+            insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+            session.execute(
+                insert(StoredToken)
+                .values(platform=self.platform, shop_ref=self.shop_ref, extra="{}", updated_at=datetime.now(UTC))
+                .on_conflict_do_nothing()
+            )
+
+    def _lock(self, session: Session) -> StoredToken:
+        query = select(StoredToken).where(StoredToken.platform == self.platform, StoredToken.shop_ref == self.shop_ref)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return session.scalars(query).one()
+
+
+def _pair(row: StoredToken) -> TokenPair:
+    return TokenPair(
+        access_token=row.access_token or "",
+        access_expires_at=_aware(row.access_expires_at),
+        refresh_token=row.refresh_token,
+        refresh_expires_at=_aware(row.refresh_expires_at) if row.refresh_expires_at else None,
+        extra=json.loads(row.extra or "{}"),
+    )
+
+
+def _aware(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

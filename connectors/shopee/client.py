@@ -1,0 +1,215 @@
+"""Shopee Open Platform v2 client: tokens, the error table, and one method per endpoint used.
+
+Connection fields (conn_type ``shopee``): ``host`` = API base URL (``https://partner.shopeemobile.com``
+in production, the sandbox URL otherwise), ``login`` = partner_id, ``password`` = partner_key, extra
+``refresh_token`` (or a fresh authorisation ``code``) for the shop's first token; later pairs live in the
+token store because refresh tokens are single-use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+
+from connectors.base.errors import (
+    AuthError,
+    ConfigError,
+    ConnectorError,
+    InvalidPayload,
+    InvalidRequest,
+    PermissionDenied,
+    QuotaExhausted,
+    RateLimited,
+    ServerError,
+    TokenExpired,
+)
+from connectors.base.http import ApiResponse, Call, HttpClient
+from connectors.base.protocol import ConnectorContext
+from connectors.base.ratelimit import shared_limiter
+from connectors.base.tokens import TokenPair
+from connectors.shopee.signing import ShopeeSigner
+
+PLATFORM = "shopee"
+RATE_LIMIT_PER_SECOND = 10.0
+MAX_WINDOW = timedelta(days=15)
+PAGE_SIZE = 100
+DETAIL_BATCH = 50
+ORDER_DETAIL_FIELDS = "item_list,pay_time,pickup_done_time,total_amount"
+
+# error field → what the caller should do (marketplace_apis.md §1.4).
+ERRORS: dict[str, type[ConnectorError]] = {
+    "error_rate_limit": RateLimited,
+    "error_server": ServerError,
+    "error_network": ServerError,
+    "error_busy": ServerError,
+    "invalid_acceess_token": TokenExpired,  # sic: Shopee's spelling
+    "invalid_access_token": TokenExpired,
+    "error_limit": QuotaExhausted,
+    "error_sign": AuthError,
+    "invalid_partner_id": AuthError,
+    "error_partner_key_expired": AuthError,
+    "partner_shop_no_link": AuthError,
+    "shop_no_linked": AuthError,
+    "shop_banned": AuthError,
+    "error_permission": PermissionDenied,
+    "error_api_permission": PermissionDenied,
+    "error_api_call_restricted": PermissionDenied,
+}
+
+
+class ShopeeInterpreter:
+    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
+        status = response.status_code
+        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status}
+        error = payload.get("error") if isinstance(payload, dict) else None
+        request_id = payload.get("request_id") if isinstance(payload, dict) else None
+        if status == 429 or error == "error_rate_limit":
+            retry_after = response.headers.get("Retry-After")
+            raise RateLimited(
+                "rate limited",
+                retry_after=float(retry_after) if retry_after else None,
+                request_id=request_id,
+                platform_code=error,
+                **context,
+            )
+        if status >= 500 and not error:
+            raise ServerError("server error", **context)
+        if not isinstance(payload, dict):
+            raise InvalidPayload("response has no JSON envelope", **context)
+        if error:
+            message = str(payload.get("message") or error)
+            kind = ERRORS.get(error)
+            if kind is None and error == "error_auth":
+                kind = TokenExpired if "access_token" in message.lower() else AuthError
+            raise (kind or InvalidRequest)(message, platform_code=error, request_id=request_id, **context)
+        if status >= 400:
+            raise InvalidRequest(f"HTTP {status}", request_id=request_id, **context)
+        return payload
+
+
+class ShopeeClient:
+    def __init__(self, context: ConnectorContext) -> None:
+        connection = context.connection
+        self.context = context
+        self.partner_id = connection.require("login")
+        self.partner_key = connection.require("password")
+        self.base_url = connection.require("host")
+        self.shop_id = context.shop_ref
+        if not self.partner_id.isdigit():
+            raise ConfigError(f"Connection {connection.conn_id!r}: login must be the numeric Shopee partner_id")
+        signer = ShopeeSigner(self.base_url, self.partner_id, self.partner_key, self.shop_id, self.access_token)
+        common = {
+            "signer": signer,
+            "interpreter": ShopeeInterpreter(),
+            "timeout": context.timeout,
+            "budget": context.budget,
+            "secrets": connection.secret_values(),
+            "sleep": context.sleep,
+        }
+        self._token: TokenPair | None = None
+        rate = float(connection.extra.get("rate_limit_per_second") or RATE_LIMIT_PER_SECOND)
+        self.http = HttpClient(
+            PLATFORM,
+            self.base_url,
+            limiter=shared_limiter(PLATFORM, rate),
+            refresh_token=self._refresh_after_expiry,
+            **common,
+        )
+        self.auth_http = HttpClient(PLATFORM, self.base_url, **common)  # token calls never refresh themselves
+
+    # --- tokens ------------------------------------------------------------------------------------------
+
+    def access_token(self) -> str:
+        now = datetime.now(UTC)
+        if self._token is None or not self._token.usable_at(now):
+            self._token = self.context.tokens.obtain(lambda pair: pair.usable_at(now), self._renew)
+        return self._token.access_token
+
+    def _refresh_after_expiry(self) -> None:
+        """The platform refused our token: refresh once, unless another worker already did."""
+        failed_token = self._token.access_token if self._token else None
+        self._token = self.context.tokens.obtain(lambda pair: pair.access_token != failed_token, self._renew)
+
+    def _renew(self, stored: TokenPair | None) -> TokenPair:
+        extra = self.context.connection.extra
+        if stored is not None and stored.refresh_token:
+            return self._token_call("/api/v2/auth/access_token/get", {"refresh_token": stored.refresh_token})
+        if extra.get("refresh_token"):
+            return self._token_call("/api/v2/auth/access_token/get", {"refresh_token": str(extra["refresh_token"])})
+        if extra.get("code"):
+            return self._token_call("/api/v2/auth/token/get", {"code": str(extra["code"])})
+        raise ConfigError(
+            f"Connection {self.context.connection.conn_id!r} has neither extra.refresh_token nor extra.code;"
+            " authorise the shop and put the code or refresh token in the Connection"
+        )
+
+    def _token_call(self, path: str, body: dict[str, Any]) -> TokenPair:
+        payload = {**body, "partner_id": int(self.partner_id), "shop_id": int(self.shop_id)}
+        try:
+            data = self.auth_http.call(Call("POST", path, json=payload)).data
+        except InvalidRequest as error:
+            # A spent or unknown refresh token / code: only a new authorisation by the seller helps.
+            raise AuthError(
+                f"Shopee refused the shop's token grant: {error}; re-authorise shop {self.shop_id}",
+                platform=PLATFORM,
+                endpoint=path,
+                platform_code=error.platform_code,
+            ) from None
+        now = datetime.now(UTC)
+        access, refresh, expire_in = data.get("access_token"), data.get("refresh_token"), data.get("expire_in")
+        if not access or not refresh or not isinstance(expire_in, int):
+            raise InvalidPayload(
+                "token response lacks access_token/refresh_token/expire_in", platform=PLATFORM, endpoint=path
+            )
+        return TokenPair(access, now + timedelta(seconds=expire_in), refresh, now + timedelta(days=30))
+
+    # --- endpoints ---------------------------------------------------------------------------------------
+
+    def get_shop_info(self) -> ApiResponse:
+        return self.http.call(Call("GET", "/api/v2/shop/get_shop_info"))
+
+    def get_order_list(self, time_from: int, time_to: int, cursor: str) -> ApiResponse:
+        params = {
+            "time_range_field": "update_time",
+            "time_from": time_from,
+            "time_to": time_to,
+            "page_size": PAGE_SIZE,
+            "cursor": cursor,
+            "response_optional_fields": "order_status",
+        }
+        return self.http.call(Call("GET", "/api/v2/order/get_order_list", params))
+
+    def get_order_detail(self, order_sns: Sequence[str]) -> ApiResponse:
+        params = {"order_sn_list": ",".join(order_sns), "response_optional_fields": ORDER_DETAIL_FIELDS}
+        return self.http.call(Call("GET", "/api/v2/order/get_order_detail", params))
+
+    def get_escrow_list(self, time_from: int, time_to: int, page_no: int) -> ApiResponse:
+        params = {
+            "release_time_from": time_from,
+            "release_time_to": time_to,
+            "page_size": PAGE_SIZE,
+            "page_no": page_no,
+        }
+        return self.http.call(Call("GET", "/api/v2/payment/get_escrow_list", params))
+
+    def get_escrow_detail_batch(self, order_sns: Sequence[str]) -> ApiResponse:
+        return self.http.call(
+            Call("POST", "/api/v2/payment/get_escrow_detail_batch", json={"order_sn_list": list(order_sns)})
+        )
+
+    def get_wallet_transactions(self, time_from: int, time_to: int, page_no: int) -> ApiResponse:
+        params = {"create_time_from": time_from, "create_time_to": time_to, "page_size": PAGE_SIZE, "page_no": page_no}
+        return self.http.call(Call("GET", "/api/v2/payment/get_wallet_transaction_list", params))
+
+    def get_item_list(self, offset: int) -> ApiResponse:
+        params = {"offset": offset, "page_size": PAGE_SIZE, "item_status": "NORMAL"}
+        return self.http.call(Call("GET", "/api/v2/product/get_item_list", params))
+
+    def get_item_base_info(self, item_ids: Sequence[str]) -> ApiResponse:
+        return self.http.call(Call("GET", "/api/v2/product/get_item_base_info", {"item_id_list": ",".join(item_ids)}))
+
+    def get_model_list(self, item_id: str) -> ApiResponse:
+        return self.http.call(Call("GET", "/api/v2/product/get_model_list", {"item_id": item_id}))

@@ -1,0 +1,289 @@
+"""FastAPI routes of the Shopee sandbox."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from connectors.base.sandbox.faults import FaultPlan
+from connectors.base.sandbox.platform import PlatformSandbox
+from connectors.base.sandbox.server import add_admin_routes, install_fault_middleware
+from connectors.base.sandbox.world import World
+from connectors.shopee.sandbox import render
+from connectors.shopee.sandbox.auth import ACCESS_TTL, AuthFailure, ShopeeAuth
+
+MAX_SPAN = 15 * 86400
+
+
+class ShopeeError(Exception):
+    def __init__(self, error: str, message: str, status: int = 200) -> None:
+        super().__init__(message)
+        self.error, self.message, self.status = error, message, status
+
+
+def envelope(
+    response: Any = None, *, error: str = "", message: str = "", http_status: int = 200, **top: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {"request_id": uuid.uuid4().hex, "error": error, "message": message, **top}
+    if response is not None:
+        body["response"] = response
+    return JSONResponse(body, status_code=http_status)
+
+
+class ShopeeSandbox(PlatformSandbox):
+    platform = "shopee"
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        partner_id: int = 1_000_001,
+        partner_key: str | None = None,
+        access_ttl: int = ACCESS_TTL,
+        state_path: Path | None = None,
+    ) -> None:
+        self.auth = ShopeeAuth(
+            partner_id,
+            partner_key or f"shpk{secrets.token_hex(28)}",
+            {shop.shop_ref for shop in world.shops_on("shopee")},
+            access_ttl=access_ttl,
+            state_path=state_path,
+        )
+        super().__init__(world)
+
+    def connection_for(self, shop_ref: str, base_url: str) -> dict[str, Any]:
+        return {
+            "conn_type": "shopee",
+            "host": base_url,
+            "login": str(self.auth.partner_id),
+            "password": self.auth.partner_key,
+            # The sandbox has no partner rate limit; let the client run at full speed against it.
+            "extra": {"refresh_token": self.auth.initial_refresh[shop_ref], "rate_limit_per_second": 1000},
+        }
+
+    # --- app ---------------------------------------------------------------------------------------------
+
+    def build_app(self) -> FastAPI:
+        app = FastAPI(title="Shopee Open Platform v2 sandbox (omnikop)", docs_url=None, redoc_url=None)
+        add_admin_routes(app, self.state)
+        install_fault_middleware(app, self.state, self._fault_response, exempt=("/api/v2/auth/",))
+        app.exception_handler(ShopeeError)(
+            lambda _, e: envelope(error=e.error, message=e.message, http_status=e.status)
+        )
+        app.exception_handler(AuthFailure)(lambda _, e: envelope(error=e.error, message=e.message, http_status=403))
+
+        @app.post("/api/v2/auth/access_token/get")
+        async def refresh(request: Request) -> Response:
+            self.auth.check(request.url.path, dict(request.query_params), public=True)
+            body = await _json(request)
+            shop = str(body.get("shop_id", ""))
+            return envelope(**self.auth.refresh_tokens(shop, str(body.get("refresh_token", ""))))
+
+        @app.get("/api/v2/shop/get_shop_info")
+        def shop_info(request: Request) -> Response:
+            shop = self._shop(request)
+            return envelope(shop_name=self.world.shop("shopee", shop).name, region="ID", status="NORMAL")
+
+        @app.get("/api/v2/order/get_order_list")
+        def order_list(request: Request) -> Response:
+            shop, query = self._shop(request), request.query_params
+            if query.get("time_range_field") not in ("create_time", "update_time"):
+                raise ShopeeError("error_param", "time_range_field must be create_time or update_time")
+            start, end = _span(query, "time_from", "time_to", "order.order_list_invalid_time")
+            size = _page_size(query)
+            offset = int(query.get("cursor") or 0)
+            field = query["time_range_field"]
+            orders = sorted(
+                (
+                    o
+                    for o in self.world.orders_of("shopee", shop)
+                    if start <= _moment(o, field, self.world.as_of) <= end
+                ),
+                key=lambda o: (_moment(o, field, self.world.as_of), o.order_ref),
+            )
+            page = self._page(orders, offset, size, request)
+            more = offset + size < len(orders)
+            rows = [
+                {"order_sn": o.order_ref, "order_status": render.STATUS[o.status_at(self.world.as_of) or "PENDING"]}
+                for o in page
+            ]
+            return envelope({"more": more, "next_cursor": str(offset + size) if more else "", "order_list": rows})
+
+        @app.get("/api/v2/order/get_order_detail")
+        def order_detail(request: Request) -> Response:
+            shop = self._shop(request)
+            wanted = _id_list(request.query_params.get("order_sn_list", ""), "order_sn_list")
+            orders = {o.order_ref: o for o in self.world.orders_of("shopee", shop)}
+            corrupt = set(self.state.faults.corrupt_records)
+            rows = [render.order_detail(orders[sn], self.world.as_of, sn in corrupt) for sn in wanted if sn in orders]
+            return envelope({"order_list": rows})
+
+        @app.get("/api/v2/payment/get_escrow_list")
+        def escrow_list(request: Request) -> Response:
+            shop, query = self._shop(request), request.query_params
+            start, end = _span(query, "release_time_from", "release_time_to", "error_param")
+            size, page_no = _page_size(query), _page_no(query)
+            released = sorted(
+                (
+                    (o, o.settlements[0])
+                    for o in self.world.orders_of("shopee", shop)
+                    if o.settlements
+                    and o.settlements[0].released_at <= self.world.as_of
+                    and start <= render.ts(o.settlements[0].released_at) <= end
+                ),
+                key=lambda pair: (pair[1].released_at, pair[0].order_ref),
+            )
+            page = self._page(released, (page_no - 1) * size, size, request)
+            rows = [
+                {
+                    "order_sn": o.order_ref,
+                    "payout_amount": float(s.net),
+                    "escrow_release_time": render.ts(s.released_at),
+                }
+                for o, s in page
+            ]
+            return envelope({"escrow_list": rows, "more": page_no * size < len(released)})
+
+        @app.post("/api/v2/payment/get_escrow_detail_batch")
+        async def escrow_batch(request: Request) -> Response:
+            shop = self._shop(request)
+            wanted = (await _json(request)).get("order_sn_list")
+            if not isinstance(wanted, list) or not 1 <= len(wanted) <= 50:
+                raise ShopeeError("error_param", "order_sn_list must hold 1 to 50 order_sn")
+            orders = {o.order_ref: o for o in self.world.orders_of("shopee", shop)}
+            corrupt = set(self.state.faults.corrupt_records)
+            rows = [render.escrow_detail(orders[sn], self.world.as_of, sn in corrupt) for sn in wanted if sn in orders]
+            return envelope({"order_income_list": [row for row in rows if row is not None]})
+
+        @app.get("/api/v2/payment/get_wallet_transaction_list")
+        def wallet(request: Request) -> Response:
+            shop, query = self._shop(request), request.query_params
+            start, end = _span(query, "create_time_from", "create_time_to", "error_param")
+            size, page_no = _page_size(query), _page_no(query)
+            rows = [
+                t
+                for t in render.wallet_transactions(self.world, shop, self.world.as_of)
+                if start <= t["create_time"] <= end
+            ]
+            page = self._page(rows, (page_no - 1) * size, size, request)
+            return envelope({"transaction_list": page, "more": page_no * size < len(rows)})
+
+        @app.get("/api/v2/product/get_item_list")
+        def item_list(request: Request) -> Response:
+            shop, query = self._shop(request), request.query_params
+            if not query.get("item_status"):
+                raise ShopeeError("error_param", "item_status is required")
+            size, offset = _page_size(query), int(query.get("offset") or 0)
+            products = self.world.products_of("shopee", shop)
+            rows = [
+                {"item_id": int(p.item_id), "item_status": "NORMAL", "update_time": render.ts(self.world.as_of)}
+                for p in products[offset : offset + size]
+            ]
+            more = offset + size < len(products)
+            return envelope(
+                {
+                    "item": rows,
+                    "total_count": len(products),
+                    "has_next_page": more,
+                    "next_offset": offset + size if more else 0,
+                }
+            )
+
+        @app.get("/api/v2/product/get_item_base_info")
+        def item_base_info(request: Request) -> Response:
+            shop = self._shop(request)
+            wanted = set(_id_list(request.query_params.get("item_id_list", ""), "item_id_list"))
+            rows = [
+                render.item_base_info(self.world, p, self.world.as_of)
+                for p in self.world.products_of("shopee", shop)
+                if p.item_id in wanted
+            ]
+            return envelope({"item_list": rows})
+
+        @app.get("/api/v2/product/get_model_list")
+        def model_list(request: Request) -> Response:
+            shop = self._shop(request)
+            item_id = request.query_params.get("item_id", "")
+            product = next((p for p in self.world.products_of("shopee", shop) if p.item_id == item_id), None)
+            if product is None:
+                raise ShopeeError("error_not_found", f"item {item_id} not found")
+            return envelope(render.model_list(self.world, product, self.world.as_of))
+
+        return app
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def _shop(self, request: Request) -> str:
+        if "expire_token" in getattr(request.state, "faults", set()):
+            self.auth.expire_access_tokens()
+        return str(self.auth.check(request.url.path, dict(request.query_params), public=False))
+
+    def _page(self, rows: list[Any], offset: int, size: int, request: Request) -> list[Any]:
+        page = rows[offset : offset + size]
+        faults: FaultPlan = self.state.faults
+        if faults.duplicate_across_pages and offset > 0 and offset <= len(rows):
+            page = [rows[offset - 1], *page]
+        if faults.out_of_order:
+            page = list(reversed(page))
+        return page
+
+    def _fault_response(self, kind: str, plan: FaultPlan) -> Response:
+        if kind == "rate_limit":
+            response = envelope(
+                error="error_rate_limit", message="Too many requests. You have reached the rate limit.", http_status=429
+            )
+            response.headers["Retry-After"] = str(plan.retry_after)
+            return response
+        return envelope(error="error_server", message="Internal server error, please retry.", http_status=503)
+
+
+def _moment(order: Any, field: str, as_of: datetime) -> int:
+    return render.ts(order.created_at if field == "create_time" else order.updated_at(as_of))
+
+
+def _span(query: Any, lower: str, upper: str, error: str) -> tuple[int, int]:
+    try:
+        start, end = int(query[lower]), int(query[upper])
+    except (KeyError, ValueError):
+        raise ShopeeError("error_param", f"{lower} and {upper} are required unix seconds") from None
+    if end < start or end - start > MAX_SPAN:
+        raise ShopeeError(error, "Start time must be earlier than end time and diff in 15days.")
+    return start, end
+
+
+def _page_size(query: Any) -> int:
+    size = int(query.get("page_size") or 0)
+    if not 1 <= size <= 100:
+        raise ShopeeError("error_param", "page_size should be between 1 and 100")
+    return size
+
+
+def _page_no(query: Any) -> int:
+    page_no = int(query.get("page_no") or 0)
+    if page_no < 1:
+        raise ShopeeError("error_param", "page_no should be at least 1")
+    return page_no
+
+
+def _id_list(raw: str, name: str) -> list[str]:
+    ids = [value for value in raw.split(",") if value]
+    if not 1 <= len(ids) <= 50:
+        raise ShopeeError("error_param", f"{name} must hold 1 to 50 ids")
+    return ids
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        raise ShopeeError("error_param", "request body is not JSON") from None
+    if not isinstance(body, dict):
+        raise ShopeeError("error_param", "request body must be a JSON object")
+    return body
