@@ -23,9 +23,10 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from connectors.base.errors import ConnectorError, InvalidPayload, ServerError, TokenExpired
 from connectors.base.ratelimit import RateLimiter
-from connectors.base.redact import redact_mapping, redact_text
+from connectors.base.redact import install_log_redaction, redact_mapping, redact_text
 
 log = logging.getLogger("omnikop.http")
+install_log_redaction("urllib3.connectionpool", "omnikop.http")
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,13 @@ def landed_page(session: Session, page_id: int) -> LandedPage:
     return as_landed(session.get_one(RawPage, page_id))
 
 
+@dataclass(frozen=True)
+class LandedRef:
+    page_id: int
+    new: bool
+    checkpointed: bool
+
+
 @dataclass
 class PullSummary:
     stream: str
@@ -128,24 +135,24 @@ class Lander:
     def __init__(self, engine: Engine, connector: Connector) -> None:
         self.engine, self.connector = engine, connector
 
-    def pull(self, stream: str, window: Window) -> Iterator[tuple[int, bool]]:
-        """Yield ``(page_id, newly_landed)`` per page; the checkpoint commits with the page it follows."""
+    def pull(self, stream: str, window: Window) -> Iterator[LandedRef]:
+        """Land each page as it arrives; the checkpoint (if the page carries one) commits with it."""
         resume = self._resume_state(stream, window)
         for page in self.connector.pull(stream, window, resume):
             with transaction(self.engine) as session:
                 page_id, new = land_page(session, self.connector.platform, self.connector.shop_ref, page)
                 if page.checkpoint is not None:
                     self._save(session, stream, window, page.checkpoint, completed=False)
-            yield page_id, new
+            yield LandedRef(page_id, new, page.checkpoint is not None)
         with transaction(self.engine) as session:
             self._save(session, stream, window, None, completed=True)
 
     def run(self, stream: str, window: Window) -> PullSummary:
         summary = PullSummary(stream, resumed=self._resume_state(stream, window) is not None, page_ids=[])
-        for page_id, new in self.pull(stream, window):
+        for landed in self.pull(stream, window):
             summary.pages += 1
-            summary.new_pages += new
-            summary.page_ids.append(page_id)  # type: ignore[union-attr]
+            summary.new_pages += landed.new
+            summary.page_ids.append(landed.page_id)  # type: ignore[union-attr]
         return summary
 
     def _resume_state(self, stream: str, window: Window) -> dict[str, Any] | None:

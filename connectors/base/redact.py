@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -59,3 +60,22 @@ def redact_text(text: str, extra_secrets: tuple[str, ...] = ()) -> str:
         if secret and len(secret) >= 6:
             text = text.replace(secret, REDACTED)
     return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a log record's message with secrets masked (for loggers we do not control, e.g. urllib3,
+    which logs full request URLs — signatures and access tokens included — at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def install_log_redaction(*logger_names: str) -> None:
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, RedactingFilter) for existing in logger.filters):
+            logger.addFilter(RedactingFilter())

@@ -13,11 +13,18 @@ from connectors.base.http import Call, SignedCall
 PUBLIC_PATHS = ("/api/v2/auth/", "/api/v2/public/", "/api/v2/shop/auth_partner", "/api/v2/push/")
 
 
+def base_string(
+    partner_id: int | str, path: str, timestamp: int, access_token: str = "", shop_id: int | str = ""
+) -> str:
+    """Plain concatenation, no separators; shop APIs append access_token and shop_id, public APIs do not."""
+    return f"{partner_id}{path}{timestamp}{access_token}{shop_id}"
+
+
 def sign(
     partner_key: str, partner_id: int | str, path: str, timestamp: int, access_token: str = "", shop_id: int | str = ""
 ) -> str:
-    """``hex(HMAC-SHA256(partner_key, partner_id + path + timestamp [+ access_token + shop_id]))``."""
-    base = f"{partner_id}{path}{timestamp}{access_token}{shop_id}"
+    """``hex(HMAC-SHA256(partner_key, base_string))``: lowercase, 64 characters."""
+    base = base_string(partner_id, path, timestamp, access_token, shop_id)
     return hmac.new(partner_key.encode("utf-8"), base.encode("utf-8"), hashlib.sha256).hexdigest()
 
 

@@ -7,8 +7,9 @@ import sys
 import typer
 from sqlalchemy.exc import DBAPIError
 
+from connectors.base.errors import ConnectorError
 from ledger.errors import LedgerError
-from omnikop.cli import db_cmd, demo_cmd, ledger_cmd
+from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, sandbox_cmd
 from omnikop.cli.common import config, errors
 from omnikop.config import ConfigError
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(ledger_cmd.app, name="ledger")
+app.add_typer(sandbox_cmd.app, name="sandbox")
 app.command("demo")(demo_cmd.demo)
 
 
@@ -28,7 +30,7 @@ def main() -> None:
     """Entry point: known, actionable errors print one clear line and exit 2 instead of a traceback."""
     try:
         app()
-    except (ConfigError, LedgerError) as error:
+    except (ConfigError, LedgerError, ConnectorError) as error:
         errors.print(f"[red]error:[/red] {error}")
         sys.exit(2)
     except DBAPIError as error:

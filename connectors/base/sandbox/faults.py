@@ -21,6 +21,7 @@ class FaultPlan:
     slow_seconds: float = 2.0
     connection_resets: int = 0  # next N requests have their connection aborted
     malformed_json: int = 0  # next N bodies are not JSON
+    malformed_path: str = ""  # if set, malformed_json only hits requests whose path ends with this
     truncated: int = 0  # next N bodies are cut in half
     duplicate_across_pages: bool = False  # each page repeats the last record of the previous page
     out_of_order: bool = False  # records within a page come in reverse order
@@ -48,7 +49,7 @@ class FaultPlan:
     def snapshot(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
 
-    def next_request(self) -> set[str]:
+    def next_request(self, path: str = "") -> set[str]:
         """Count one request and return the faults to apply to it (consuming one-shot counters)."""
         with self._lock:
             self.request_count += 1
@@ -59,6 +60,8 @@ class FaultPlan:
             elif self.rate_limit_every and self.request_count % self.rate_limit_every == 0:
                 faults.add("rate_limit")
             for name in ("server_errors", "slow", "connection_resets", "malformed_json", "truncated"):
+                if name == "malformed_json" and self.malformed_path and not path.endswith(self.malformed_path):
+                    continue
                 if not faults - {"slow"} and getattr(self, name):
                     setattr(self, name, getattr(self, name) - 1)
                     faults.add(name)

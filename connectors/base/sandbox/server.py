@@ -81,7 +81,7 @@ def install_fault_middleware(
         path = request.url.path
         if path.startswith("/_sandbox") or any(path.startswith(prefix) for prefix in exempt):
             return await call_next(request)
-        active = state.faults.next_request()
+        active = state.faults.next_request(path)
         state.log(request, active)
         request.state.faults = active
         if "slow" in active:

@@ -8,4 +8,5 @@ the ``{request_id, error, message, response}`` envelope, ``error_rate_limit``, a
 
 from connectors.shopee.sandbox.app import ShopeeSandbox
 
-__all__ = ["ShopeeSandbox"]
+SANDBOX = ShopeeSandbox
+__all__ = ["SANDBOX", "ShopeeSandbox"]
