@@ -24,3 +24,27 @@ def register_member(session: Session, member_no: str, name: str, join_date: date
     session.add(member)
     session.flush()
     return member
+
+
+def remit_to_member(
+    session: Session, member_no: str, amount: int, day: date, reference: str, *, bank_account: str = "1-1200"
+) -> int:
+    """Pay a member what the cooperative owes them on consignment (Dr 2-1200 member / Cr bank), once per reference."""
+    from ledger.posting import EntryDraft, credit, debit, post_entry
+
+    if amount <= 0:
+        raise LedgerError(f"a remittance must be a positive amount, got {amount}")
+    draft = EntryDraft(
+        idempotency_key=f"member-payout:{reference}",
+        effective_date=day,
+        lines=(
+            debit("2-1200", amount, member_no=member_no, tag="member_payout"),
+            credit(bank_account, amount),
+        ),
+        description=f"Remittance to member {member_no} ({reference})",
+        source_type="member_payout",
+        source_ref=f"member-payout:{reference}",
+    )
+    result = post_entry(session, draft)
+    assert result.entry_id is not None
+    return result.entry_id

@@ -74,7 +74,7 @@ class JournalEntry(Base):
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
     description: Mapped[str] = mapped_column(Text, default="")
     source_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    source_ref: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    source_ref: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     reverses_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("journal_entries.id", ondelete="RESTRICT"), unique=True, nullable=True
     )
@@ -127,7 +127,7 @@ class GoodsMovement(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(32))
     source_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    source_ref: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    source_ref: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     reverses_movement_id: Mapped[int | None] = mapped_column(
         ForeignKey("goods_movements.id", ondelete="RESTRICT"), unique=True, nullable=True
     )

@@ -31,20 +31,22 @@ class DatabaseConfig(_Strict):
     url: str = DEFAULT_DATABASE_URL
 
 
-class PolicyConfig(_Strict):
-    """Accounting policy (design §5). Every field can be overridden per shop and per member agreement."""
-
-    model: Literal["consignment", "principal"] = "consignment"
-    commission_bps: int = Field(500, ge=0, le=10_000, description="coop commission, basis points of gross")
-    marketplace_fees: Literal["charge_member", "absorb"] = "charge_member"
-    pph22: Literal["prepaid_tax", "recharge_member"] = "prepaid_tax"
-
-
 class PolicyOverride(_Strict):
     model: Literal["consignment", "principal"] | None = None
     commission_bps: int | None = Field(None, ge=0, le=10_000)
     marketplace_fees: Literal["charge_member", "absorb"] | None = None
     pph22: Literal["prepaid_tax", "recharge_member"] | None = None
+
+
+class PolicyConfig(_Strict):
+    """Accounting policy (design §5). Overridable per shop (``shops[].policy``) and per member agreement
+    (``policy.members``); a member's agreement wins over the shop's, which wins over these defaults."""
+
+    model: Literal["consignment", "principal"] = "consignment"
+    commission_bps: int = Field(500, ge=0, le=10_000, description="coop commission, basis points of gross")
+    marketplace_fees: Literal["charge_member", "absorb"] = "charge_member"
+    pph22: Literal["prepaid_tax", "recharge_member"] = "prepaid_tax"
+    members: dict[str, PolicyOverride] = Field(default_factory=dict, description="member_no → agreement terms")
 
 
 class ShopConfig(_Strict):

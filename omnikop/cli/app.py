@@ -8,8 +8,9 @@ import typer
 from sqlalchemy.exc import DBAPIError
 
 from connectors.base.errors import ConnectorError
+from core_mapping.csv_io import ImportRejected
 from ledger.errors import LedgerError
-from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, sandbox_cmd
+from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, mapping_cmds, sandbox_cmd, sync_cmd
 from omnikop.cli.common import config, errors
 from omnikop.config import ConfigError
 
@@ -23,6 +24,10 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.add_typer(sandbox_cmd.app, name="sandbox")
+app.add_typer(mapping_cmds.members, name="members")
+app.add_typer(mapping_cmds.mappings, name="mappings")
+app.add_typer(sync_cmd.quarantine_app, name="quarantine")
+app.command("sync")(sync_cmd.sync)
 app.command("demo")(demo_cmd.demo)
 
 
@@ -30,7 +35,7 @@ def main() -> None:
     """Entry point: known, actionable errors print one clear line and exit 2 instead of a traceback."""
     try:
         app()
-    except (ConfigError, LedgerError, ConnectorError) as error:
+    except (ConfigError, LedgerError, ConnectorError, ImportRejected, LookupError) as error:
         errors.print(f"[red]error:[/red] {error}")
         sys.exit(2)
     except DBAPIError as error:

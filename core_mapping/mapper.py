@@ -1,0 +1,315 @@
+"""Turn one shop's canonical records into ledger drafts: journal entries, goods movements, quarantine.
+
+Per document only the latest revision in the batch counts; an older revision than the one already
+recorded is ignored. For each document the rules give the *target* postings; the drafts are the
+difference from what the ledger already holds for that document, so re-runs post nothing and a new
+revision posts exactly its adjustment.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from connectors.base.records import (
+    GOODS_OUT_STATUSES,
+    CanonicalRecord,
+    Order,
+    OrderStatus,
+    Parsed,
+    Rejected,
+    Settlement,
+    StockLevel,
+    WalletMovement,
+    WalletMovementKind,
+)
+from core_mapping.documents import DocumentStore, revision_order, source_ref
+from core_mapping.policy import IN_TRANSIT, policy_for, receivable_account
+from core_mapping.quarantine import Problem
+from core_mapping.resolve import MappingIndex
+from core_mapping.rules import as_line_drafts, delta, goods_targets, settlement_targets
+from core_mapping.serialize import order_from_json, to_json
+from ledger.goods import MovementDraft
+from ledger.money import MoneyError, to_minor
+from ledger.posting import BUSINESS_TIMEZONE, EntryDraft
+from ledger.queries import goods_by_source, net_lines_by_source
+from omnikop.config import OmnikopConfig
+
+DOC_TYPES = {Order: "order", Settlement: "settlement", WalletMovement: "wallet", StockLevel: "stock"}
+
+
+class Unmappable(Exception):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Which record a draft came from, so a refused draft can be quarantined against it."""
+
+    stream: str
+    record_key: str
+    page_id: int
+
+
+@dataclass
+class MappedBatch:
+    entries: list[tuple[EntryDraft, Origin]] = field(default_factory=list)
+    movements: list[tuple[MovementDraft, Origin]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    mapped: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # stream → record keys
+    stats: Counter[str] = field(default_factory=Counter)
+
+
+def business_date(moment: datetime) -> date:
+    return moment.astimezone(BUSINESS_TIMEZONE).date()
+
+
+def doc_identity(record: CanonicalRecord) -> tuple[str, str]:
+    if isinstance(record, Order):
+        return "order", record.order_ref
+    if isinstance(record, Settlement):
+        return "settlement", record.settlement_ref
+    if isinstance(record, WalletMovement):
+        return "wallet", record.movement_ref
+    return "stock", f"{record.sku_ref}@{record.location}"
+
+
+def stream_of(record: CanonicalRecord) -> str:
+    return {"order": "orders", "settlement": "settlements", "wallet": "wallet", "stock": "stock"}[
+        doc_identity(record)[0]
+    ]
+
+
+class ShopMapper:
+    def __init__(self, session: Session, config: OmnikopConfig, platform: str, shop_ref: str) -> None:
+        self.session, self.config, self.platform, self.shop_ref = session, config, platform, shop_ref
+        self.index = MappingIndex(session, platform, shop_ref)
+        self.docs = DocumentStore(session, platform, shop_ref)
+
+    def map(self, parsed: list[tuple[int, Parsed]]) -> MappedBatch:
+        batch = MappedBatch()
+        latest: dict[tuple[str, str], tuple[int, CanonicalRecord]] = {}
+        for page_id, record in parsed:
+            if isinstance(record, Rejected):
+                batch.problems.append(
+                    Problem(record.stream, record.record_key, page_id, "parse", record.reason, record.message)
+                )
+                continue
+            key = doc_identity(record)
+            current = latest.get(key)
+            if current is None or revision_order(_revision(record)) >= revision_order(_revision(current[1])):
+                if current is not None:
+                    batch.stats["superseded_in_batch"] += 1
+                latest[key] = (page_id, record)
+            else:
+                batch.stats["superseded_in_batch"] += 1
+        if not latest:
+            return batch
+        order_keys = [("order", r.order_ref) for _, r in latest.values() if isinstance(r, Settlement) and r.order_ref]
+        self.docs.load(list(latest) + order_keys, raw_page_id=min(page for page, _ in latest.values()))
+        ordered = sorted(latest.items(), key=lambda item: list(DOC_TYPES.values()).index(item[0][0]))
+        work: list[tuple[tuple[str, str], int, CanonicalRecord]] = []
+        for key, (page_id, record) in ordered:
+            if self.docs.is_stale(key, _revision(record)):
+                batch.stats["stale_revision"] += 1
+                batch.mapped[stream_of(record)].add(key[1])
+                continue
+            self.docs.put(key, _revision(record), to_json(record), page_id)
+            work.append((key, page_id, record))
+        refs = [
+            source_ref(self.platform, self.shop_ref, k[0], k[1], part)
+            for k, _, _ in work
+            for part in ("sale", "commission", "")
+        ]
+        self.posted = net_lines_by_source(self.session, refs)
+        self.goods = goods_by_source(
+            self.session,
+            [source_ref(self.platform, self.shop_ref, "order", k[1]) for k, _, r in work if isinstance(r, Order)],
+        )
+        for key, page_id, record in work:
+            origin = Origin(stream_of(record), key[1], page_id)
+            try:
+                self._map_one(record, origin, batch)
+            except Unmappable as problem:
+                batch.problems.append(
+                    Problem(origin.stream, origin.record_key, page_id, "map", problem.reason, str(problem))
+                )
+            except MoneyError as error:
+                batch.problems.append(
+                    Problem(origin.stream, origin.record_key, page_id, "map", "invalid_amount", str(error))
+                )
+            else:
+                batch.mapped[origin.stream].add(origin.record_key)
+        return batch
+
+    # --- per document type -------------------------------------------------------------------------------
+
+    def _map_one(self, record: CanonicalRecord, origin: Origin, batch: MappedBatch) -> None:
+        if isinstance(record, Order):
+            self._order(record, origin, batch)
+        elif isinstance(record, Settlement):
+            self._settlement(record, origin, batch)
+        elif isinstance(record, WalletMovement):
+            self._wallet(record, origin, batch)
+        else:
+            batch.stats["stock_levels"] += 1
+
+    def _order(self, order: Order, origin: Origin, batch: MappedBatch) -> None:
+        self._check_currency(order.currency)
+        day = business_date(order.created_at)
+        owners = {line.sku_ref: self._owner(line.sku_ref, line.seller_sku, day) for line in order.lines}
+        goods_out = order.status in GOODS_OUT_STATUSES or (
+            order.shipped_at is not None and order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED)
+        )
+        shipped: dict[tuple[str, str], int] = Counter()
+        returned: dict[tuple[str, str], int] = Counter()
+        returns = dict(order.returned_quantities)
+        for line in order.lines:
+            product, member = owners[line.sku_ref]
+            if goods_out:
+                shipped[(product, member)] += line.quantity
+                back = (
+                    line.quantity
+                    if order.status is OrderStatus.RETURNED
+                    else min(returns.get(line.sku_ref, 0), line.quantity)
+                )
+                returned[(product, member)] += back
+        ref = source_ref(self.platform, self.shop_ref, "order", order.order_ref)
+        posted = self.goods.get(ref, {})
+        moment = order.shipped_at or order.updated_at
+        for (product, member), quantity in sorted(goods_targets(shipped, returned).items()):
+            change = quantity - posted.get((product, member), 0)
+            if not change:
+                continue
+            draft = MovementDraft(
+                idempotency_key=f"{self.platform}:{self.shop_ref}:order:{order.order_ref}:{order.revision}:{product}",
+                effective_date=business_date(moment),
+                product_ref=product,
+                location=f"{self.platform}:{self.shop_ref}",
+                quantity=change,
+                reason="SALE_SHIPPED" if change < 0 else "RETURN_RECEIVED",
+                member_no=member,
+                source_type="order",
+                source_ref=ref,
+            )
+            batch.movements.append((draft, origin))
+        batch.stats["orders"] += 1
+
+    def _settlement(self, settlement: Settlement, origin: Origin, batch: MappedBatch) -> None:
+        self._check_currency(settlement.currency)
+        if settlement.gross < 0:
+            raise Unmappable("negative_amount", f"settlement gross {settlement.gross} is negative")
+        weights = self._weights(settlement)
+        policies = {member: policy_for(self.config, self.platform, self.shop_ref, member) for member in weights}
+        targets = settlement_targets(settlement, weights, policies, receivable_account(self.platform))
+        day = business_date(settlement.released_at)
+        drafts = []
+        for part, target in (("sale", targets.sale), ("commission", targets.commission)):
+            ref = source_ref(self.platform, self.shop_ref, "settlement", settlement.settlement_ref, part)
+            posted = self.posted.get(ref, {})
+            change = delta(target, posted)
+            if not change:
+                continue
+            key = f"{self.platform}:{self.shop_ref}:settlement:{settlement.settlement_ref}:{settlement.revision}:{part}"
+            drafts.append((key, part, ref, change, bool(posted)))
+        for key, part, ref, change, adjusting in drafts:
+            description = (
+                f"{'Adjustment' if adjusting else 'Settlement'} {self.platform} {settlement.settlement_ref}"
+                f" rev {settlement.revision}: {'coop commission' if part == 'commission' else 'sale, fees and tax'}"
+            )
+            entry = EntryDraft(
+                idempotency_key=key,
+                effective_date=day,
+                lines=as_line_drafts(change),
+                description=description,
+                kind="ADJUSTMENT" if adjusting else "ENTRY",
+                source_type="settlement",
+                source_ref=ref,
+            )
+            batch.entries.append((entry, origin))
+        batch.stats["settlements"] += 1
+
+    def _wallet(self, movement: WalletMovement, origin: Origin, batch: MappedBatch) -> None:
+        batch.stats["wallet_movements"] += 1
+        if movement.kind is not WalletMovementKind.WITHDRAWAL or movement.status.upper() not in ("COMPLETED", ""):
+            return
+        self._check_currency(movement.currency)
+        ref = source_ref(self.platform, self.shop_ref, "wallet", movement.movement_ref)
+        amount = to_minor(abs(movement.amount))
+        shop = f"{self.platform}:{self.shop_ref}"
+        target = {
+            (IN_TRANSIT, None, shop, None): amount,
+            (receivable_account(self.platform), None, shop, None): -amount,
+        }
+        change = delta(target, self.posted.get(ref, {}))
+        if change:
+            entry = EntryDraft(
+                idempotency_key=f"{self.platform}:{self.shop_ref}:wallet:{movement.movement_ref}:withdrawal",
+                effective_date=business_date(movement.occurred_at),
+                lines=as_line_drafts(change),
+                description=f"Withdrawal {movement.movement_ref} (bank ref {movement.bank_reference or '-'})",
+                source_type="wallet",
+                source_ref=ref,
+            )
+            batch.entries.append((entry, origin))
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def _check_currency(self, currency: str) -> None:
+        if currency != "IDR":
+            raise Unmappable("unsupported_currency", f"currency {currency!r} is not IDR; the ledger books rupiah only")
+
+    def _owner(self, sku_ref: str, seller_sku: str | None, day: date) -> tuple[str, str]:
+        if not self.index.known_shop:
+            raise Unmappable("unknown_shop", f"shop {self.platform}:{self.shop_ref} has no member mapping")
+        owner = self.index.owner(sku_ref, seller_sku, day)
+        if owner is None:
+            raise Unmappable(
+                "unknown_sku",
+                f"SKU {sku_ref} (seller SKU {seller_sku or '-'}) of {self.platform}:{self.shop_ref} is not mapped",
+            )
+        member = self.index.members.get(owner.member_no)
+        if member is not None and not member.active_on(day):
+            raise Unmappable("member_exited", f"member {owner.member_no} had left the cooperative by {day}")
+        return owner.product_ref or f"{self.platform}:{self.shop_ref}:{sku_ref}", owner.member_no
+
+    def _weights(self, settlement: Settlement) -> dict[str, int]:
+        """Each member's merchandise amount in the order: the key that splits the settlement."""
+        order = self.docs.get(("order", settlement.order_ref)) if settlement.order_ref else None
+        lines: list[tuple[str, str | None, Any]] = [(sku, None, amount) for sku, amount in settlement.line_gross]
+        day = business_date(settlement.released_at)
+        if order is not None:
+            known = order_from_json(order.payload)
+            day = business_date(known.created_at)
+            if not lines:
+                lines = [(line.sku_ref, line.seller_sku, line.amount) for line in known.lines]
+            else:
+                sellers = {line.sku_ref: line.seller_sku for line in known.lines}
+                lines = [(sku, sellers.get(sku), amount) for sku, _, amount in lines]
+        if not lines:
+            member = self.index.shop_member(day)
+            if member is None:
+                if not self.index.known_shop:
+                    raise Unmappable("unknown_shop", f"shop {self.platform}:{self.shop_ref} has no member mapping")
+                raise Unmappable(
+                    "order_not_seen",
+                    f"order {settlement.order_ref} is not known yet, so the settlement cannot be split by SKU owner",
+                )
+            return {member: max(1, to_minor(settlement.gross))}
+        weights: dict[str, int] = Counter()
+        for sku, seller_sku, amount in lines:
+            _, member = self._owner(sku, seller_sku, day)
+            weights[member] += max(0, to_minor(amount))
+        if not any(weights.values()):
+            weights = Counter({member: 1 for member in weights})
+        return dict(weights)
+
+
+def _revision(record: CanonicalRecord) -> str:
+    return record.revision

@@ -1,0 +1,164 @@
+"""Pull → land → parse → map → post, for one shop. The CLI's ``omnikop sync`` and the sync DAGs both call this.
+
+Processing works on *landed* pages not yet processed, in stream order (orders before settlements), in
+batches. Each batch's postings, quarantine items and "processed" markers commit together, so a crash
+between landing and posting loses nothing and posts nothing twice: the next run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, case, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from connectors.base.landing import Lander, RawPage, as_landed
+from connectors.base.protocol import Connector
+from connectors.base.windows import Window
+from core_mapping.mapper import MappedBatch, ShopMapper
+from core_mapping.models import ProcessedPage
+from core_mapping.quarantine import TRANSIENT_REASONS, Problem, quarantine, resolve
+from ledger.goods import post_movements
+from ledger.posting import post_entries
+from omnikop.config import OmnikopConfig
+from omnikop.db import transaction
+
+STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
+PAGES_PER_BATCH = 25
+
+Progress = Callable[[str, int], None]  # (what, count) for progress bars
+
+
+@dataclass
+class RunSummary:
+    pages: int = 0
+    new_pages: int = 0
+    records: int = 0
+    posted_entries: int = 0
+    posted_movements: int = 0
+    duplicates: int = 0
+    quarantined: Counter[str] = field(default_factory=Counter)
+    stats: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: RunSummary) -> None:
+        for name in ("pages", "new_pages", "records", "posted_entries", "posted_movements", "duplicates"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.quarantined.update(other.quarantined)
+        self.stats.update(other.stats)
+
+
+def sync_shop(
+    engine: Engine,
+    config: OmnikopConfig,
+    connector: Connector,
+    window: Window,
+    *,
+    streams: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Pull every pull-stream of the shop for ``window`` into landing, then process the shop's backlog."""
+    summary = RunSummary()
+    pulled = [s for s in (streams or connector.streams) if s not in connector.push_streams]
+    for stream in sorted(pulled, key=_stream_rank):
+        for landed in Lander(engine, connector).pull(stream, window):
+            summary.pages += 1
+            summary.new_pages += landed.new
+            if progress:
+                progress(f"pull {stream}", 1)
+    summary.add(process_shop(engine, config, connector, progress=progress))
+    return summary
+
+
+def process_shop(
+    engine: Engine, config: OmnikopConfig, connector: Connector, *, progress: Progress | None = None
+) -> RunSummary:
+    """Map and post every landed, unprocessed page of the connector's shop; then retry transient quarantine."""
+    summary = RunSummary()
+    while True:
+        with transaction(engine) as session:
+            pages = _next_pages(session, connector.platform, connector.shop_ref)
+            if not pages:
+                break
+            summary.add(_process_pages(session, config, connector, pages))
+        if progress:
+            progress("map+post", len(pages))
+    summary.add(retry_transient(engine, config, connector))
+    return summary
+
+
+def _stream_rank(stream: str) -> int:
+    return STREAM_ORDER.index(stream) if stream in STREAM_ORDER else len(STREAM_ORDER)
+
+
+def _next_pages(session: Session, platform: str, shop_ref: str) -> list[RawPage]:
+    rank = case(
+        {stream: index for index, stream in enumerate(STREAM_ORDER)}, value=RawPage.stream, else_=len(STREAM_ORDER)
+    )
+    query = (
+        select(RawPage)
+        .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
+        .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
+        .order_by(rank, RawPage.id)
+        .limit(PAGES_PER_BATCH)
+    )
+    return list(session.scalars(query))
+
+
+def _process_pages(session: Session, config: OmnikopConfig, connector: Connector, pages: list[RawPage]) -> RunSummary:
+    parsed = [(page.id, record) for page in pages for record in connector.parse(as_landed(page))]
+    batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed)
+    summary = post_batch(session, connector.platform, connector.shop_ref, batch)
+    summary.records = len(parsed)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = datetime.now(UTC)
+    per_page = Counter(page_id for page_id, _ in parsed)
+    session.execute(
+        insert(ProcessedPage)
+        .values([{"page_id": p.id, "processed_at": now, "records": per_page[p.id], "quarantined": 0} for p in pages])
+        .on_conflict_do_nothing()
+    )
+    return summary
+
+
+def post_batch(session: Session, platform: str, shop_ref: str, batch: MappedBatch) -> RunSummary:
+    """Post a mapped batch; a refused draft is quarantined against its record and blocks nothing else."""
+    summary = RunSummary(stats=batch.stats)
+    problems: list[Problem] = list(batch.problems)
+    failed: set[tuple[str, str]] = set()
+    for (_, origin), result in zip(batch.entries, post_entries(session, [d for d, _ in batch.entries]), strict=True):
+        if result.outcome == "created":
+            summary.posted_entries += 1
+        elif result.outcome == "exists":
+            summary.duplicates += 1
+        else:
+            failed.add((origin.stream, origin.record_key))
+            problems.append(
+                Problem(origin.stream, origin.record_key, origin.page_id, "post", result.error.code, str(result.error))
+            )  # type: ignore[union-attr]
+    movements = post_movements(session, [d for d, _ in batch.movements])
+    for (_, origin), result in zip(batch.movements, movements, strict=True):
+        if result.outcome == "created":
+            summary.posted_movements += 1
+        elif result.outcome == "exists":
+            summary.duplicates += 1
+        else:
+            failed.add((origin.stream, origin.record_key))
+            problems.append(
+                Problem(origin.stream, origin.record_key, origin.page_id, "post", result.error.code, str(result.error))
+            )  # type: ignore[union-attr]
+    quarantine(session, platform, shop_ref, problems)
+    for stream, keys in batch.mapped.items():
+        resolve(session, platform, shop_ref, stream, {k for k in keys if (stream, k) not in failed}, "posted")
+    summary.quarantined.update(problem.reason for problem in problems)
+    return summary
+
+
+def retry_transient(engine: Engine, config: OmnikopConfig, connector: Connector) -> RunSummary:
+    """Re-map open items whose cause may have gone away by itself (e.g. the order has arrived since)."""
+    from core_mapping.replay import replay
+
+    return replay(engine, config, connector, reasons=set(TRANSIENT_REASONS))

@@ -1,0 +1,62 @@
+"""The accounting policy that applies to one member's sale through one shop (design §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from omnikop.config import OmnikopConfig, PolicyOverride
+
+# The marketplace receivable (escrow / seller balance) account of each platform (coop_accounting.md §1.9).
+RECEIVABLE = {"shopee": "1-1310", "tokopedia": "1-1320", "gojek": "1-1340", "grab": "1-1345"}
+IN_TRANSIT = "1-1350"
+CONSIGNMENT_PAYABLE = "2-1200"
+COMMISSION_INCOME = "4-1300"
+PREPAID_PPH22 = "1-1600"
+MEMBER_GOODS_REVENUE = "4-1200"
+BANK = "1-1200"
+# Where an absorbed marketplace fee lands, by fee kind.
+FEE_EXPENSE = {
+    "COMMISSION": "6-1100",
+    "SERVICE_FEE": "6-1200",
+    "PAYMENT_FEE": "6-1200",
+    "SHIPPING_SELLER": "6-1300",
+    "SHIPPING_REBATE": "6-1300",
+    "VOUCHER_SELLER": "6-1400",
+    "VOUCHER_PLATFORM": "6-1400",
+    "OTHER": "6-1100",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPolicy:
+    model: Literal["consignment", "principal"]
+    commission_bps: int
+    marketplace_fees: Literal["charge_member", "absorb"]
+    pph22: Literal["prepaid_tax", "recharge_member"]
+
+
+def policy_for(config: OmnikopConfig, platform: str, shop_ref: str, member_no: str) -> MemberPolicy:
+    """Defaults, then the shop's overrides, then the member's agreement."""
+    values = {
+        "model": config.policy.model,
+        "commission_bps": config.policy.commission_bps,
+        "marketplace_fees": config.policy.marketplace_fees,
+        "pph22": config.policy.pph22,
+    }
+    layers: list[PolicyOverride] = []
+    shop = next((s for s in config.shops if s.platform == platform and s.shop_ref == shop_ref), None)
+    if shop is not None:
+        layers.append(shop.policy)
+    if member_no in config.policy.members:
+        layers.append(config.policy.members[member_no])
+    for layer in layers:
+        values.update({key: value for key, value in layer.model_dump().items() if value is not None})
+    return MemberPolicy(**values)  # type: ignore[arg-type]
+
+
+def receivable_account(platform: str) -> str:
+    try:
+        return RECEIVABLE[platform]
+    except KeyError:
+        raise KeyError(f"no marketplace receivable account for platform {platform!r}") from None
