@@ -28,7 +28,8 @@ from connectors.base.records import (
     WalletMovementKind,
 )
 from core_mapping.documents import DocumentStore, revision_order, source_ref
-from core_mapping.policy import IN_TRANSIT, policy_for, receivable_account
+from core_mapping.models import Product
+from core_mapping.policy import COST_OF_GOODS_SOLD, IN_TRANSIT, INVENTORY, policy_for, receivable_account
 from core_mapping.quarantine import Problem
 from core_mapping.resolve import MappingIndex
 from core_mapping.rules import as_line_drafts, delta, goods_targets, settlement_targets
@@ -91,6 +92,7 @@ class ShopMapper:
         self.session, self.config, self.platform, self.shop_ref = session, config, platform, shop_ref
         self.index = MappingIndex(session, platform, shop_ref)
         self.docs = DocumentStore(session, platform, shop_ref)
+        self.unit_costs: dict[str, int | None] = {}
 
     def map(self, parsed: list[tuple[int, Parsed]]) -> MappedBatch:
         batch = MappedBatch()
@@ -125,7 +127,7 @@ class ShopMapper:
         refs = [
             source_ref(self.platform, self.shop_ref, k[0], k[1], part)
             for k, _, _ in work
-            for part in ("sale", "commission", "")
+            for part in ("sale", "commission", "cogs", "")
         ]
         self.posted = net_lines_by_source(self.session, refs)
         self.goods = goods_by_source(
@@ -183,6 +185,7 @@ class ShopMapper:
         ref = source_ref(self.platform, self.shop_ref, "order", order.order_ref)
         posted = self.goods.get(ref, {})
         moment = order.shipped_at or order.updated_at
+        movements = []
         for (product, member), quantity in sorted(goods_targets(shipped, returned).items()):
             change = quantity - posted.get((product, member), 0)
             if not change:
@@ -198,8 +201,43 @@ class ShopMapper:
                 source_type="order",
                 source_ref=ref,
             )
-            batch.movements.append((draft, origin))
+            movements.append((draft, origin))
+        self._cost_of_sales(order, goods_targets(shipped, returned), origin, batch)  # may refuse the order
+        batch.movements.extend(movements)
         batch.stats["orders"] += 1
+
+    def _cost_of_sales(
+        self, order: Order, quantities: dict[tuple[str, str], int], origin: Origin, batch: MappedBatch
+    ) -> None:
+        """Principal-model members: goods leaving stock cost the cooperative their purchase price (COGS)."""
+        shop = f"{self.platform}:{self.shop_ref}"
+        target: dict[tuple[str, str | None, str | None, str | None], int] = Counter()
+        for (product, member), quantity in quantities.items():
+            if policy_for(self.config, self.platform, self.shop_ref, member).model != "principal" or not quantity:
+                continue
+            cost = self._unit_cost(product)
+            if cost is None:
+                raise Unmappable("missing_unit_cost", f"product {product} has no unit_cost for the principal model")
+            target[(COST_OF_GOODS_SOLD, member, shop, None)] -= quantity * cost
+            target[(INVENTORY, None, shop, None)] += quantity * cost
+        ref = source_ref(self.platform, self.shop_ref, "order", order.order_ref, "cogs")
+        change = delta({k: v for k, v in target.items() if v}, self.posted.get(ref, {}))
+        if change:
+            entry = EntryDraft(
+                idempotency_key=f"{self.platform}:{self.shop_ref}:order:{order.order_ref}:{order.revision}:cogs",
+                effective_date=business_date(order.shipped_at or order.updated_at),
+                lines=as_line_drafts(change),
+                description=f"Cost of goods sold, order {order.order_ref}",
+                source_type="order",
+                source_ref=ref,
+            )
+            batch.entries.append((entry, origin))
+
+    def _unit_cost(self, product_ref: str) -> int | None:
+        if product_ref not in self.unit_costs:
+            product = self.session.get(Product, product_ref)
+            self.unit_costs[product_ref] = product.unit_cost if product else None
+        return self.unit_costs[product_ref]
 
     def _settlement(self, settlement: Settlement, origin: Origin, batch: MappedBatch) -> None:
         self._check_currency(settlement.currency)

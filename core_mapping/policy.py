@@ -15,6 +15,8 @@ COMMISSION_INCOME = "4-1300"
 PREPAID_PPH22 = "1-1600"
 MEMBER_GOODS_REVENUE = "4-1200"
 BANK = "1-1200"
+INVENTORY = "1-1500"
+COST_OF_GOODS_SOLD = "5-1100"
 # Where an absorbed marketplace fee lands, by fee kind.
 FEE_EXPENSE = {
     "COMMISSION": "6-1100",

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from core_mapping.policy import CONSIGNMENT_PAYABLE, MEMBER_GOODS_REVENUE
 from core_mapping.rules import RETURNS_AND_ALLOWANCES
+from ledger.models import JournalEntry, JournalLine, Member
+from ledger.money import format_idr
 
 # Accounts whose member lines tell the member's side of a sale (consignment payable; principal revenue/returns).
 MEMBER_SIDE_ACCOUNTS = (CONSIGNMENT_PAYABLE, MEMBER_GOODS_REVENUE, RETURNS_AND_ALLOWANCES)
-from ledger.models import JournalEntry, JournalLine, Member
-from ledger.money import format_idr
 
 
 @dataclass

@@ -26,7 +26,7 @@ def ledger_member_totals(setup: ShopeeSetup) -> dict[str, Counter[str]]:
             t = statement.total
             figures = Counter(gross=t.gross, refunds=t.refunds, fees=t.fees, commission=t.commission, payable=t.net)
             totals[member.member_no] = +figures
-        for (account, shop), net in balances_by(session, "shop", account="1-1600").items():
+        for (_, shop), net in balances_by(session, "shop", account="1-1600").items():
             totals.setdefault(f"shop:{shop.split(':')[1]}", Counter())["pph22"] += net
     engine.dispose()
     return totals
@@ -103,3 +103,24 @@ def test_a_completed_order_refunded_later_ends_equal_to_the_truth(shopee: Shopee
         )
         assert adjustments >= 1
         assert check_ledger(session).ok
+
+
+def test_member_statement_shows_the_members_money_per_channel(shopee: ShopeeSetup):
+    import_mappings(shopee)
+    shopee.sync_all()
+    member = shopee.world.shops_on("shopee")[0].member_nos[0]
+    expected = member_totals(shopee.world, "shopee")[member]
+    out = shopee.workdir / "statement.html"
+    result = shopee.cli("members", "statement", member, "--period", "2026", "--out", str(out))
+    assert f"net owed {expected['payable']}" in result.stdout
+    page = out.read_text(encoding="utf-8")
+    from ledger.money import format_idr
+
+    for figure in ("gross", "fees", "commission", "payable"):
+        assert format_idr(expected[figure]) in page, figure
+    shopee.cli("members", "pay", member, "--amount", "100000", "--reference", "TRF-1", "--date", "2026-02-10")
+    shopee.cli("members", "pay", member, "--amount", "100000", "--reference", "TRF-1", "--date", "2026-02-10")
+    again = shopee.cli("members", "statement", member, "--period", "2026", "--out", str(out))
+    assert "net owed" in again.stdout
+    assert f"{format_idr(100_000)}</td>" in out.read_text(encoding="utf-8")  # paid once, not twice
+    assert format_idr(expected["payable"] - 100_000) in out.read_text(encoding="utf-8")
