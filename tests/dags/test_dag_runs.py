@@ -1,0 +1,139 @@
+"""A sync DAG run through Airflow's own test runner posts the same ledger as ``omnikop sync`` for the same
+window, and re-running the interval posts nothing. The ledger-check DAG passes on the result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pendulum
+import pytest
+import yaml
+from airflow.timetables.interval import CronDataIntervalTimetable
+from sqlalchemy import func, select
+
+from connectors.base.connection import env_var_name
+from connectors.base.sandbox.server import SandboxServer
+from connectors.base.sandbox.world import World, WorldConfig
+from connectors.shopee.sandbox import ShopeeSandbox
+from ledger.fingerprint import ledger_fingerprint
+from ledger.models import JournalEntry
+from omnikop import migrate
+from omnikop.db import make_engine, transaction
+from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
+from omnikop.orchestration.airflow_env import AirflowHome
+
+OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
+RUN_AFTER = pendulum.datetime(2026, 1, 9, 6, 0, tz="UTC")
+LOOKBACK_HOURS = 24 * 12
+
+
+@pytest.fixture(scope="session")
+def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("airflow")
+    AirflowHome(home, home / "unused.yaml", {}).migrate()
+    return home
+
+
+def configure(
+    tmp_path: Path, name: str, db_url: str, world: World, server_url: str, sandbox: ShopeeSandbox
+) -> tuple[Path, dict[str, str]]:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        yaml.safe_dump({"database": {"url": db_url}, "shops": shop_configs(world, lookback_hours=LOOKBACK_HOURS)})
+    )
+    env = {
+        env_var_name(conn_id("shopee", s)): json.dumps(sandbox.connection_for(s, server_url))
+        for s in sandbox.shop_refs()
+    }
+    cli_env = {**os.environ, **env, "OMNIKOP_CONFIG": str(path)}
+    cli_env.pop("OMNIKOP_DATABASE_URL", None)
+    (tmp_path / "members.csv").write_text(members_csv(world))
+    (tmp_path / "mappings.csv").write_text(mappings_csv(world))
+    for args in (
+        ["members", "import", str(tmp_path / "members.csv")],
+        ["mappings", "import", str(tmp_path / "mappings.csv")],
+    ):
+        subprocess.run([OMNIKOP, *args], env=cli_env, check=True, capture_output=True, timeout=120)
+    return path, cli_env
+
+
+def second_database(db_url: str) -> str:
+    """An empty, migrated database of the same kind, for the CLI's run."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if db_url.startswith("sqlite"):
+        url = db_url.replace("omnikop.db", "omnikop_cli.db")
+    else:
+        name = make_url(db_url).database + "_cli"
+        admin = create_engine(make_url(db_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(db_url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def entries(db_url: str) -> tuple[int, str]:
+    engine = make_engine(db_url)
+    with transaction(engine) as session:
+        result = session.scalar(select(func.count()).select_from(JournalEntry)), ledger_fingerprint(session)
+    engine.dispose()
+    return result  # type: ignore[return-value]
+
+
+def test_a_dag_run_posts_the_same_ledger_as_the_cli_and_a_rerun_posts_nothing(db_url, tmp_path, airflow_home):
+    world = World.generate(WorldConfig(days=8, orders_per_day=4, platforms=("shopee",)))
+    dag_sandbox, cli_sandbox = ShopeeSandbox(world), ShopeeSandbox(world)
+    cli_db = second_database(db_url)
+    with SandboxServer(dag_sandbox.app) as dag_server, SandboxServer(cli_sandbox.app) as cli_server:
+        dag_config, dag_env = (
+            configure(tmp_path / "dag", "dag", db_url, world, dag_server.url, dag_sandbox)
+            if (tmp_path / "dag").mkdir() is None
+            else None
+        )
+        cli_config, cli_env = (
+            configure(tmp_path / "cli", "cli", cli_db, world, cli_server.url, cli_sandbox)
+            if (tmp_path / "cli").mkdir() is None
+            else None
+        )
+        home = AirflowHome(
+            airflow_home,
+            dag_config,
+            {k: v for k, v in dag_env.items() if k.startswith("AIRFLOW_CONN_")} | {"OMNIKOP_TASK_RETRIES": "0"},
+        )
+        run = home.dags_test("omnikop_sync_shopee", RUN_AFTER.isoformat())
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        posted, dag_print = entries(db_url)
+        assert posted > 20
+
+        interval = CronDataIntervalTimetable("0 1 * * *", timezone="Asia/Jakarta").infer_manual_data_interval(
+            run_after=RUN_AFTER
+        )
+        since = (interval.start - timedelta(hours=LOOKBACK_HOURS)).in_timezone("UTC").strftime("%Y-%m-%dT%H:%M:%S")
+        until = interval.end.in_timezone("UTC").strftime("%Y-%m-%dT%H:%M:%S")
+        for shop in cli_sandbox.shop_refs():
+            subprocess.run(
+                [OMNIKOP, "sync", "shopee", "--shop", shop, "--since", since, "--until", until],
+                env=cli_env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+        assert entries(cli_db) == (posted, dag_print)
+
+        again = home.dags_test("omnikop_sync_shopee", RUN_AFTER.isoformat())
+        assert again.returncode == 0
+        assert entries(db_url) == (posted, dag_print)
+        check = home.dags_test("omnikop_ledger_check", RUN_AFTER.isoformat())
+        assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    assert datetime.fromisoformat(until) > datetime.fromisoformat(since)
