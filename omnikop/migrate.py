@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -26,6 +27,7 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine) -> int:
     """Migrate to head and seed the chart; return the number of accounts added. Safe to run repeatedly."""
     config = alembic_config(engine)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one summary line is enough for operators
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

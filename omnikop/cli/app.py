@@ -29,6 +29,7 @@ app.add_typer(mapping_cmds.mappings, name="mappings")
 app.add_typer(sync_cmd.quarantine_app, name="quarantine")
 app.command("sync")(sync_cmd.sync)
 app.command("demo")(demo_cmd.demo)
+app.add_typer(demo_cmd.airflow_app, name="airflow")
 
 
 def main() -> None:

@@ -39,6 +39,10 @@ class AirflowHome:
     config_path: Path
     extra_env: Mapping[str, str]
 
+    def __post_init__(self) -> None:
+        self.home = self.home.resolve()  # Airflow refuses relative SQLite paths
+        self.config_path = self.config_path.resolve()
+
     def env(self) -> dict[str, str]:
         env = {**os.environ, **self.extra_env}
         env.update(

@@ -1,0 +1,80 @@
+"""The files a finance person reads after a run: trial balance, journal, Beancount books, member statements,
+quarantine list."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from core_mapping.quarantine import open_items
+from core_mapping.statement import member_statement, render_html
+from ledger.export_beancount import write_beancount
+from ledger.export_csv import write_journal_csv
+from ledger.models import Member
+from ledger.reports import trial_balance
+from omnikop.db import transaction
+
+EVERYTHING = (date(2000, 1, 1), date(2100, 12, 31))
+
+
+def write_outputs(engine: Engine, out: Path) -> tuple[list[Path], str]:
+    """Write every output under ``out``; return the paths and the bean-check verdict."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "statements").mkdir(exist_ok=True)
+    files: list[Path] = []
+    with transaction(engine) as session:
+        path = out / "trial_balance.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["account", "name", "debits", "credits", "balance_debit", "balance_credit"])
+            for row in trial_balance(session):
+                net = row.net_debit
+                writer.writerow([row.code, row.name, row.debits, row.credits, max(net, 0), max(-net, 0)])
+        files.append(path)
+        path = out / "journal.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            write_journal_csv(session, handle)
+        files.append(path)
+        books = out / "ledger.beancount"
+        with books.open("w", encoding="utf-8") as handle:
+            write_beancount(session, handle)
+        files.append(books)
+        for member_no in session.scalars(select(Member.member_no).order_by(Member.member_no)):
+            path = out / "statements" / f"member-{member_no}.html"
+            path.write_text(render_html(member_statement(session, member_no, *EVERYTHING)), encoding="utf-8")
+            files.append(path)
+        path = out / "quarantine.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "platform", "shop_ref", "stream", "record_key", "stage", "reason", "message"])
+            for item in open_items(session):
+                writer.writerow(
+                    [
+                        item.id,
+                        item.platform,
+                        item.shop_ref,
+                        item.stream,
+                        item.record_key,
+                        item.stage,
+                        item.reason,
+                        item.message,
+                    ]
+                )
+        files.append(path)
+    return files, bean_check(books)
+
+
+def bean_check(path: Path) -> str:
+    """Let Beancount itself verify the exported books."""
+    binary = Path(sys.executable).with_name("bean-check")
+    command = str(binary) if binary.exists() else shutil.which("bean-check")
+    if command is None:
+        return "skipped (bean-check is not installed)"
+    result = subprocess.run([command, str(path)], capture_output=True, text=True, timeout=300)
+    return "passed" if result.returncode == 0 else f"FAILED:\n{result.stdout}{result.stderr}"

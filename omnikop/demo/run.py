@@ -1,0 +1,210 @@
+"""The main job on embedded defaults: sandboxes on loopback, demo members and mappings, the real Airflow DAGs
+run through Airflow's own test runner for a span of days, then the ledger check and the outputs in ``out/``.
+
+Everything lives under ``./.omnikop/`` (the omnikop SQLite database, the Airflow home, logs) and ``./out/``.
+Running it again re-runs the same intervals against the same world: the books do not change.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import yaml
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import delete, func, select
+
+from connectors.base.connection import env_var_name
+from connectors.base.registry import available_platforms
+from connectors.base.sandbox.catalog import sandbox_class
+from connectors.base.sandbox.server import SandboxServer
+from connectors.base.sandbox.world import World, WorldConfig
+from connectors.base.tokens import StoredToken
+from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.models import Document, QuarantineItem
+from ledger.models import GoodsMovement, JournalEntry, Member
+from omnikop import migrate
+from omnikop.db import make_engine, transaction
+from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
+from omnikop.demo.outputs import write_outputs
+from omnikop.orchestration.airflow_env import AirflowHome
+
+STATE = Path(".omnikop")
+DEMO_WORLD = WorldConfig(seed=2026, members=8, orders_per_day=6, days=14, start=date(2026, 10, 1))
+RUN_DAYS = 2  # daily DAG runs at the end of the demo span
+LOOKBACK_HOURS = 24 * 22  # the first run reaches back over the whole demo history
+
+
+@dataclass
+class DemoPaths:
+    root: Path
+    out: Path
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{(self.root / 'omnikop.db').resolve()}"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "demo" / "omnikop.yaml"
+
+    @property
+    def airflow(self) -> Path:
+        return self.root / "airflow"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "logs" / "demo.log"
+
+
+@dataclass
+class DemoResult:
+    counts: dict[str, int] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    bean_check: str = ""
+
+
+def demo_world() -> World:
+    world = World.generate(DEMO_WORLD)
+    world.as_of = run_dates(world)[-1] + timedelta(hours=1)
+    return world
+
+
+def run_dates(world: World) -> list[datetime]:
+    """``run_after`` of each daily DAG run: 07:00 WIB, just after the 01:00 WIB interval boundary."""
+    last = world.config.start + timedelta(days=world.config.days + 9)
+    return [datetime.combine(last - timedelta(days=RUN_DAYS - 1 - n), time(0), UTC) for n in range(RUN_DAYS)]
+
+
+def run_demo(console: Console, *, root: Path = STATE, out: Path = Path("out")) -> DemoResult:
+    paths = DemoPaths(root, out)
+    paths.log.parent.mkdir(parents=True, exist_ok=True)
+    paths.log.write_text("", encoding="utf-8")
+    world = demo_world()
+    platforms = demo_platforms()
+    steps = 5
+    console.rule("omnikop demo")
+    with ExitStack() as stack:
+        console.print(f"[1/{steps}] starting sandboxes for {', '.join(platforms)} on loopback")
+        connections = start_sandboxes(stack, world, platforms, console)
+        console.print(f"[2/{steps}] omnikop database {paths.database_url}: demo members, mappings, {paths.config}")
+        engine = prepare(paths, world, platforms)
+        console.print(f"[3/{steps}] Airflow home {paths.airflow} (SQLite), pools for the partner rate limits")
+        home = AirflowHome(paths.airflow, paths.config, {**connections, "OMNIKOP_TASK_RETRIES": "0"})
+        home.migrate(log=paths.log)
+        pools = home.set_pools(platforms, log=paths.log)
+        console.print("      " + ", ".join(f"{name}={slots}" for name, slots in pools.items()))
+        console.print(
+            f"[4/{steps}] running the DAGs through `airflow dags test` ({RUN_DAYS} days × {len(platforms)} platforms)"
+        )
+        for run_after in run_dates(world):
+            for platform in platforms:
+                _dag_test(console, home, f"omnikop_sync_{platform}", run_after, paths, engine)
+        for dag_id in ("omnikop_ledger_check", "omnikop_reconciliation"):
+            _dag_test(console, home, dag_id, run_dates(world)[-1], paths, engine)
+    console.print(f"[5/{steps}] writing outputs to {out}/")
+    result = DemoResult()
+    result.files, result.bean_check = write_outputs(engine, out)
+    result.counts = _counts(engine)
+    engine.dispose()
+    console.print(_summary(result))
+    console.print(f"bean-check: {result.bean_check}")
+    for path in result.files:
+        console.print(f"  {path}")
+    console.print(f"Airflow log of this run: {paths.log}")
+    return result
+
+
+def start_sandboxes(
+    stack: ExitStack, world: World, platforms: list[str], console: Console | None = None
+) -> dict[str, str]:
+    """Serve each platform's sandbox on loopback until ``stack`` closes; return the shops' Connections as
+    ``AIRFLOW_CONN_*`` environment variables (how Airflow and the CLI receive the sandbox credentials)."""
+    connections: dict[str, str] = {}
+    for platform in platforms:
+        sandbox = sandbox_class(platform)(world)
+        server = stack.enter_context(SandboxServer(sandbox.app))
+        for shop in sandbox.shop_refs():
+            connections[env_var_name(conn_id(platform, shop))] = json.dumps(sandbox.connection_for(shop, server.url))
+        if console is not None:
+            console.print(f"      {platform}: {server.url} ({len(sandbox.shop_refs())} shops)")
+    return connections
+
+
+def demo_platforms() -> list[str]:
+    return [p for p in available_platforms() if _has_sandbox(p)]
+
+
+def prepare(paths: DemoPaths, world: World, platforms: list[str]):  # type: ignore[no-untyped-def]
+    """The omnikop database migrated and loaded with the demo members, mappings and configuration."""
+    engine = make_engine(paths.database_url)
+    migrate.upgrade(engine)
+    _configure(paths, world, platforms, engine)
+    return engine
+
+
+def _has_sandbox(platform: str) -> bool:
+    try:
+        sandbox_class(platform)
+    except (ImportError, AttributeError):
+        return False
+    return True
+
+
+def _configure(paths: DemoPaths, world: World, platforms: list[str], engine) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    paths.config.parent.mkdir(parents=True, exist_ok=True)
+    config = {
+        "database": {"url": paths.database_url},
+        "shops": shop_configs(world, platforms=platforms, lookback_hours=LOOKBACK_HOURS),
+    }
+    paths.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    with transaction(engine) as session:
+        import_members(session, io.StringIO(members_csv(world)), "demo members")
+        import_mappings(session, io.StringIO(mappings_csv(world, platforms=platforms)), "demo mappings")
+        # The sandboxes are new on every demo run, so tokens they issued last time mean nothing to them now.
+        session.execute(delete(StoredToken).where(StoredToken.platform.in_(platforms)))
+
+
+def _dag_test(console: Console, home: AirflowHome, dag_id: str, run_after: datetime, paths: DemoPaths, engine) -> None:  # type: ignore[no-untyped-def]
+    before = _counts(engine)
+    result = home.dags_test(dag_id, run_after.isoformat(), log=paths.log)
+    after = _counts(engine)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-25:])
+        raise RuntimeError(
+            f"airflow dags test {dag_id} {run_after.isoformat()} failed (full log: {paths.log}):\n{tail}"
+        )
+    posted = after["journal entries"] - before["journal entries"]
+    moved = after["goods movements"] - before["goods movements"]
+    console.print(f"      {run_after:%Y-%m-%d} {dag_id}: ok, {posted} entries and {moved} goods movements posted")
+
+
+def _counts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with transaction(engine) as session:
+
+        def count(model, *where) -> int:  # type: ignore[no-untyped-def]
+            return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+        return {
+            "members": count(Member),
+            "orders": count(Document, Document.doc_type == "order"),
+            "settlements": count(Document, Document.doc_type == "settlement"),
+            "journal entries": count(JournalEntry),
+            "goods movements": count(GoodsMovement),
+            "quarantined (open)": count(QuarantineItem, QuarantineItem.resolved_at.is_(None)),
+        }
+
+
+def _summary(result: DemoResult) -> Table:
+    table = Table(title="omnikop demo: the books")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for name, value in result.counts.items():
+        table.add_row(name, f"{value:,}".replace(",", "."))
+    return table
