@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv clean airflow
 
 venv: $(VENV)/.synced
 
@@ -17,6 +17,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 demo: venv
 	$(VENV)/bin/omnikop demo
+
+airflow: venv
+	$(VENV)/bin/omnikop airflow standalone
 
 test: venv
 	$(VENV)/bin/ruff check .

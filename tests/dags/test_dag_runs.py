@@ -137,3 +137,45 @@ def test_a_dag_run_posts_the_same_ledger_as_the_cli_and_a_rerun_posts_nothing(db
         check = home.dags_test("omnikop_ledger_check", RUN_AFTER.isoformat())
         assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
     assert datetime.fromisoformat(until) > datetime.fromisoformat(since)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_one_shop_can_be_backfilled_alone(db_url, tmp_path, airflow_home):
+    """``airflow backfill create … --dag-run-conf '{"shops": [SHOP]}'`` plans daily runs over the range; each
+    run with that conf syncs only the named shop."""
+    world = World.generate(WorldConfig(days=4, orders_per_day=3, platforms=("shopee",)))
+    sandbox = ShopeeSandbox(world)
+    with SandboxServer(sandbox.app) as server:
+        config, env = configure(tmp_path, "backfill", db_url, world, server.url, sandbox)
+        home = AirflowHome(
+            airflow_home,
+            config,
+            {k: v for k, v in env.items() if k.startswith("AIRFLOW_CONN_")} | {"OMNIKOP_TASK_RETRIES": "0"},
+        )
+        assert home.run("dags", "reserialize").returncode == 0
+        shop = sandbox.shop_refs()[1]
+        plan = home.run(
+            "backfill",
+            "create",
+            "--dag-id",
+            "omnikop_sync_shopee",
+            "--from-date",
+            "2026-01-02",
+            "--to-date",
+            "2026-01-04",
+            "--dag-run-conf",
+            json.dumps({"shops": [shop]}),
+            "--dry-run",
+        )
+        assert plan.returncode == 0, plan.stderr[-2000:]
+        planned = [line.split("|")[1].strip() for line in plan.stdout.splitlines() if line.startswith("| 2026-")]
+        assert planned == ["2026-01-02 18:00:00+00:00", "2026-01-03 18:00:00+00:00"]
+        run = home.dags_test("omnikop_sync_shopee", RUN_AFTER.isoformat(), conf={"shops": [shop]})
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    from connectors.base.landing import RawPage
+
+    engine = make_engine(db_url)
+    with transaction(engine) as session:
+        shops = set(session.scalars(select(RawPage.shop_ref).distinct()))
+    engine.dispose()
+    assert shops == {shop}
