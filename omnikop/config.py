@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DEFAULT_CONFIG_PATH = Path("omnikop.yaml")
 DEFAULT_DATABASE_URL = "sqlite:///.omnikop/omnikop.db"
 PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: DAG files parse this file
 
 
 class ConfigError(Exception):
@@ -93,7 +94,7 @@ def load_config(path: Path | None = None) -> OmnikopConfig:
             return OmnikopConfig()
         raise ConfigError(f"configuration file {path} does not exist (set OMNIKOP_CONFIG or create it)")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     return parse_config(raw, source=str(path))
