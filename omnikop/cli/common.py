@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from omnikop.config import OmnikopConfig, load_config
 from omnikop.db import make_engine
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @cache

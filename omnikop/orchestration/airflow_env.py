@@ -10,11 +10,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from omnikop.orchestration.assets import pool_name
+from omnikop.orchestration.dag_runner import MARKER
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO / "dags"
@@ -38,6 +40,7 @@ class AirflowHome:
     home: Path
     config_path: Path
     extra_env: Mapping[str, str]
+    last_output: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.home = self.home.resolve()  # Airflow refuses relative SQLite paths
@@ -87,9 +90,42 @@ class AirflowHome:
             raise RuntimeError(f"airflow pools import failed:\n{result.stderr[-3000:]}")
         return pools
 
+    def run_dags(
+        self,
+        runs: list[dict[str, Any]],
+        log: Path | None = None,
+        on_result: Callable[[dict[str, Any]], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """DAG runs through Airflow's own test runner, all in one process (see ``dag_runner``).
+
+        ``runs`` holds ``{"dag_id", "logical_date", "conf"?}``; ``on_result`` is called as each run finishes.
+        Stops at the first failed run; returns the results so far. Airflow's own output goes to ``log``.
+        """
+        self.home.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "omnikop.orchestration.dag_runner", json.dumps(runs)]
+        results: list[dict[str, Any]] = []
+        self.last_output = []
+        with subprocess.Popen(
+            command, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=self.home
+        ) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if line.startswith(MARKER):
+                    results.append(json.loads(line[len(MARKER) :]))
+                    if on_result:
+                        on_result(results[-1])
+                else:
+                    self.last_output.append(line)
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(f"$ dag runner {json.dumps(runs)}\n{''.join(self.last_output)}\n")
+        return results
+
     def dags_test(
         self, dag_id: str, logical_date: str, log: Path | None = None, conf: dict | None = None
     ) -> subprocess.CompletedProcess[str]:
+        """One run through the ``airflow dags test`` command itself (a fresh Airflow process)."""
         args = ["dags", "test", dag_id, logical_date]
         if conf:
             args += ["--conf", json.dumps(conf)]
