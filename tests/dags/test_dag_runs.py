@@ -3,6 +3,7 @@ window, and re-running the interval posts nothing. The ledger-check DAG passes o
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ from connectors.base.connection import env_var_name
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.shopee.sandbox import ShopeeSandbox
+from core_mapping.csv_io import import_mappings, import_members
 from ledger.fingerprint import ledger_fingerprint
 from ledger.models import JournalEntry
 from omnikop import migrate
@@ -52,13 +54,11 @@ def configure(
     }
     cli_env = {**os.environ, **env, "OMNIKOP_CONFIG": str(path)}
     cli_env.pop("OMNIKOP_DATABASE_URL", None)
-    (tmp_path / "members.csv").write_text(members_csv(world))
-    (tmp_path / "mappings.csv").write_text(mappings_csv(world))
-    for args in (
-        ["members", "import", str(tmp_path / "members.csv")],
-        ["mappings", "import", str(tmp_path / "mappings.csv")],
-    ):
-        subprocess.run([OMNIKOP, *args], env=cli_env, check=True, capture_output=True, timeout=120)
+    engine = make_engine(db_url)
+    with transaction(engine) as session:
+        import_members(session, io.StringIO(members_csv(world)))
+        import_mappings(session, io.StringIO(mappings_csv(world)))
+    engine.dispose()
     return path, cli_env
 
 
