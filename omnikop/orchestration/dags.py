@@ -62,8 +62,9 @@ def sync_dag(platform: str, dag_id: str | None = None) -> DAG:
         def sync(shop_ref: str) -> dict[str, Any]:
             from omnikop.orchestration.tasks import sync_one_shop
 
-            context = get_current_context()
-            return sync_one_shop(platform, shop_ref, context["data_interval_start"], context["data_interval_end"])
+            from omnikop.orchestration.tasks import run_window
+
+            return sync_one_shop(platform, shop_ref, *run_window(get_current_context()))
 
         sync.expand(shop_ref=shops())
     return dag

@@ -24,6 +24,23 @@ def configured_shops(platform: str, only: list[str] | None = None) -> list[str]:
     return shops
 
 
+def run_window(context: Any) -> tuple[datetime, datetime]:
+    """The interval a run covers: ``dag_run.conf`` ``since``/``until`` if given (an operator's manual re-sync),
+    else the run's data interval, else — a manual trigger has none — the day before the run."""
+    conf = context["dag_run"].conf or {}
+    if conf.get("since") and conf.get("until"):
+        return _aware(datetime.fromisoformat(conf["since"])), _aware(datetime.fromisoformat(conf["until"]))
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is not None and end is not None and end > start:
+        return start, end
+    until = context["dag_run"].run_after
+    return until - timedelta(days=1), until
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def sync_one_shop(platform: str, shop_ref: str, interval_start: datetime, interval_end: datetime) -> dict[str, Any]:
     """Pull the shop's data interval (widened by its lookback), land, map and post. Idempotent per interval."""
     from connectors.base.errors import AuthError, ConfigError
