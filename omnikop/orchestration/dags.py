@@ -60,9 +60,7 @@ def sync_dag(platform: str, dag_id: str | None = None) -> DAG:
             map_index_template="{{ shop_ref }}",
         )
         def sync(shop_ref: str) -> dict[str, Any]:
-            from omnikop.orchestration.tasks import sync_one_shop
-
-            from omnikop.orchestration.tasks import run_window
+            from omnikop.orchestration.tasks import run_window, sync_one_shop
 
             return sync_one_shop(platform, shop_ref, *run_window(get_current_context()))
 
