@@ -14,7 +14,8 @@ app = typer.Typer(help="Local simulators of the partner APIs (loopback only).", 
 @app.command("serve")
 def serve(
     platform: str = typer.Option(..., "--platform", help="shopee, tokopedia, gojek or grab"),
-    port: int = typer.Option(8801, "--port", help="TCP port on 127.0.0.1"),
+    port: int = typer.Option(8801, "--port", help="TCP port"),
+    host: str = typer.Option("127.0.0.1", "--host", help="interface to listen on (loopback by default)"),
     seed: int = typer.Option(7, "--seed", help="world seed: the same seed gives the same shops, orders and money"),
     days: int = typer.Option(10, "--days", help="days of order history in the world"),
     orders_per_day: int = typer.Option(6, "--orders-per-day", help="orders per shop per day"),
@@ -30,9 +31,9 @@ def serve(
     world = World.generate(WorldConfig(seed=seed, days=days, orders_per_day=orders_per_day))
     options = {"state_path": state_dir / f"{platform}.json"} if state_dir else {}
     sandbox = sandbox_class(platform)(world, **options)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     for line in sandbox.banner(url):
         console.print(line, soft_wrap=True)
     console.print("Press Ctrl-C to stop.")
-    serve_foreground(sandbox.app, port)
+    serve_foreground(sandbox.app, port, host)
     console.print(f"{platform} sandbox stopped.")
