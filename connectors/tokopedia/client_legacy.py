@@ -107,6 +107,8 @@ def retry_after(headers: Any) -> float | None:
 
 
 class LegacyClient:
+    order_page_size = ORDER_PAGE_SIZE  # one attribute, so the pull's end-of-list test always agrees with it
+
     def __init__(self, context: ConnectorContext) -> None:
         connection = context.connection
         self.context, self.shop_id = context, context.shop_ref
@@ -174,7 +176,7 @@ class LegacyClient:
             "from_date": from_date,
             "to_date": to_date,
             "page": page,
-            "per_page": ORDER_PAGE_SIZE,
+            "per_page": self.order_page_size,
         }
         return self.http.call(Call("GET", "/v2/order/list", params))
 

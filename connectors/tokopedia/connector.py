@@ -52,8 +52,13 @@ class TokopediaConnector(Connector):
         return self.api.pull(stream, window, resume or {})
 
     def parse(self, page: LandedPage) -> Iterator[Parsed]:
-        module = parse_legacy if page.kind.startswith("fs_") else parse_tiktok
-        return module.parse_page(page)
+        return parse_page(page)
+
+
+def parse_page(page: LandedPage) -> Iterator[Parsed]:
+    """Any landed Tokopedia page, by the flavor its ``kind`` names."""
+    module = parse_legacy if page.kind.startswith("fs_") else parse_tiktok
+    return module.parse_page(page)
 
 
 CONNECTOR = TokopediaConnector

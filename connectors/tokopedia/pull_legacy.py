@@ -21,7 +21,6 @@ from connectors.base.windows import Window
 from connectors.tokopedia.client_legacy import (
     MAX_ORDER_WINDOW,
     MAX_SALDO_WINDOW,
-    ORDER_PAGE_SIZE,
     PRODUCT_PAGE_SIZE,
     LegacyClient,
 )
@@ -66,7 +65,7 @@ class LegacyPulls:
             while True:
                 try:
                     listing = self.client.order_list(chunk.start_ts, _last_second(chunk), page)
-                    done = len(_rows(listing.data)) < ORDER_PAGE_SIZE
+                    done = len(_rows(listing.data)) < self.client.order_page_size
                 except InvalidPayload as error:
                     # Page numbers do not depend on the page before, so an unreadable page is landed (its
                     # records quarantined) and the next one is asked for, up to a few in a row.
