@@ -7,6 +7,7 @@ dialect by one fault middleware per flavor; auth endpoints are never faulted.
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,14 @@ from connectors.base.sandbox.faults import FaultPlan
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import add_admin_routes, install_fault_middleware
 from connectors.base.sandbox.world import World
-from connectors.tokopedia.sandbox.auth import LegacyAuth, LegacyAuthFailure, TikTokAuth, TikTokAuthFailure
+from connectors.tokopedia.sandbox.auth import (
+    LegacyAuth,
+    LegacyAuthFailure,
+    TikTokAuth,
+    TikTokAuthFailure,
+    dump_state,
+    load_state,
+)
 from connectors.tokopedia.sandbox.common import ACCOUNTS, FS_API, TTS_API, TTS_AUTH
 from connectors.tokopedia.sandbox.legacy import LegacyError, add_legacy_routes, error_response
 from connectors.tokopedia.sandbox.tiktok import TikTokError, add_tiktok_routes, envelope
@@ -44,10 +52,20 @@ class TokopediaSandbox(PlatformSandbox):
         )
         if fs_access_ttl is not None:
             self.fs_auth.access_ttl = fs_access_ttl
-        # Issued credentials live in memory only: a restarted sandbox issues new ones (state_path is accepted
-        # for the CLI's --state-dir and not used yet).
         self.state_path = state_path
+        if state_path is not None and state_path.exists():
+            load_state(self.tts_auth, self.fs_auth, json.loads(state_path.read_text()))
+        self.save_state()
         super().__init__(world)
+
+    def save_state(self) -> None:
+        """Keep issued credentials and tokens on disk when serving with ``--state-dir`` (atomic replace)."""
+        if self.state_path is None:
+            return
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.state_path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(dump_state(self.tts_auth, self.fs_auth)))
+        temporary.replace(self.state_path)
 
     def flavor_of(self, shop_ref: str) -> str:
         return self.world.shop(self.platform, shop_ref).flavor

@@ -171,3 +171,29 @@ class LegacyAuth:
 
 def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
+
+
+# --- persistence (``omnikop sandbox serve --state-dir``): issued keys and tokens survive a restart ---------------
+
+TTS_FIELDS = ("app_key", "app_secret", "ciphers", "access", "refresh", "initial_refresh", "codes")
+FS_FIELDS = ("client_id", "client_secret", "fs_id", "current")
+
+
+def dump_state(tts: TikTokAuth, fs: LegacyAuth) -> dict[str, Any]:
+    with tts.lock, fs.lock:
+        return {
+            "tts": {name: getattr(tts, name) for name in TTS_FIELDS},
+            "fs": {name: getattr(fs, name) for name in FS_FIELDS},
+        }
+
+
+def load_state(tts: TikTokAuth, fs: LegacyAuth, state: dict[str, Any]) -> None:
+    """Restore what ``dump_state`` wrote (JSON turned the tuples into lists)."""
+    for name in TTS_FIELDS:
+        value = state["tts"][name]
+        if name in ("access", "refresh", "codes"):
+            value = {key: tuple(entry) for key, entry in value.items()}
+        setattr(tts, name, value)
+    for name in FS_FIELDS:
+        value = state["fs"][name]
+        setattr(fs, name, tuple(value) if name == "current" and value is not None else value)

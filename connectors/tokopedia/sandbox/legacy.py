@@ -66,7 +66,9 @@ def add_legacy_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
     def token(request: Request) -> JSONResponse:
         if request.query_params.get("grant_type") != "client_credentials":
             return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
-        return JSONResponse(auth.token(request.headers.get("Authorization")))
+        granted = auth.token(request.headers.get("Authorization"))
+        sandbox.save_state()
+        return JSONResponse(granted)
 
     @app.get(FS_API + "/v1/shop/fs/{fs_id}/shop-info")
     def shop_info(fs_id: str, request: Request) -> JSONResponse:

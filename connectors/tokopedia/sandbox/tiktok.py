@@ -71,11 +71,15 @@ def add_tiktok_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
 
     @app.get(TTS_AUTH + "/api/v2/token/get")
     def token_get(request: Request) -> JSONResponse:
-        return envelope(auth.grant({**request.query_params, "grant_type": "authorized_code"}))
+        granted = auth.grant({**request.query_params, "grant_type": "authorized_code"})
+        sandbox.save_state()
+        return envelope(granted)
 
     @app.get(TTS_AUTH + "/api/v2/token/refresh")
     def token_refresh(request: Request) -> JSONResponse:
-        return envelope(auth.grant(dict(request.query_params)))
+        granted = auth.grant(dict(request.query_params))
+        sandbox.save_state()
+        return envelope(granted)
 
     @app.get(TTS_API + "/authorization/202309/shops")
     async def shops(request: Request) -> JSONResponse:
