@@ -189,9 +189,9 @@ class TikTokClient:
 
     # --- shop ----------------------------------------------------------------------------------------------
 
-    def shop_cipher(self) -> str:
-        """The cipher TikTok wants with every shop-scoped call; looked up once, then reused."""
-        if self._cipher is None:
+    def shop_cipher(self, *, fresh: bool = False) -> str:
+        """The cipher TikTok wants with every shop-scoped call; looked up once (or again if ``fresh``)."""
+        if self._cipher is None or fresh:
             data = self.http.call(Call("GET", "/authorization/202309/shops")).data.get("data") or {}
             shops = data.get("shops") if isinstance(data, dict) else None
             if not isinstance(shops, list):

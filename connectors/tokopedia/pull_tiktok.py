@@ -34,7 +34,7 @@ class TikTokPulls:
 
     def check(self) -> None:
         """A token (granted or refreshed) and the shop's cipher: proves the credentials and the shop link."""
-        self.client.shop_cipher()
+        self.client.shop_cipher(fresh=True)
 
     def pull(self, stream: str, window: Window, resume: dict[str, Any]) -> Iterator[FetchedPage]:
         pulls = {"orders": self.orders, "settlements": self.settlements, "wallet": self.wallet, "stock": self.stock}
