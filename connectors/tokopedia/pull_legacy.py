@@ -60,32 +60,38 @@ class LegacyPulls:
     def orders(self, window: Window, resume: dict[str, Any]) -> Iterator[FetchedPage]:
         chunks = list(window.split(MAX_ORDER_WINDOW))
         for index in range(resume.get("chunk", 0), len(chunks)):
-            chunk, page = chunks[index], resume.get("page", 1) if index == resume.get("chunk") else 1
-            unreadable = 0
-            while True:
-                try:
-                    listing = self.client.order_list(chunk.start_ts, _last_second(chunk), page)
-                    done = len(_rows(listing.data)) < self.client.order_page_size
-                except InvalidPayload as error:
-                    # Page numbers do not depend on the page before, so an unreadable page is landed (its
-                    # records quarantined) and the next one is asked for, up to a few in a row.
-                    unreadable += 1
-                    request = {"path": error.endpoint, "chunk": chunk.key(), "page": page}
-                    after = {"chunk": index, "page": page + 1}
-                    if unreadable >= MAX_UNREADABLE_PAGES:
-                        log.warning("tokopedia order list: %d unreadable pages in a row; next window", unreadable)
-                        after = {"chunk": index + 1}
-                    yield self.pages.unreadable("orders", "fs_order_list", error, request, after)
-                    if unreadable >= MAX_UNREADABLE_PAGES:
-                        break
-                    page += 1
-                    continue
-                unreadable = 0
-                after = {"chunk": index + 1} if done else {"chunk": index, "page": page + 1}
-                yield self.pages.page("orders", "fs_order_list", listing, after)
-                if done:
-                    break
+            first = resume.get("page", 1) if index == resume.get("chunk") else 1
+            yield from self._order_chunk(index, chunks[index], first)
+
+    def _order_chunk(self, index: int, chunk: Window, page: int) -> Iterator[FetchedPage]:
+        """The list pages of one < 3-day chunk, up to its first short page.
+
+        Page numbers do not depend on the page before, so an unreadable page is landed (its records go to
+        quarantine) and the next one is asked for; after ``MAX_UNREADABLE_PAGES`` in a row the chunk is given
+        up with a warning, the landed pages showing what is missing."""
+        unreadable = 0
+        while True:
+            try:
+                listing = self.client.order_list(chunk.start_ts, _last_second(chunk), page)
+                done = len(_rows(listing.data)) < self.client.order_page_size
+            except InvalidPayload as error:
+                unreadable += 1
+                give_up = unreadable >= MAX_UNREADABLE_PAGES
+                after = {"chunk": index + 1} if give_up else {"chunk": index, "page": page + 1}
+                request = {"path": error.endpoint, "window": chunk.key(), "page": page}
+                yield self.pages.unreadable("orders", "fs_order_list", error, request, after)
+                if give_up:
+                    log.warning("tokopedia order list %s: %d unreadable pages in a row", chunk.key(), unreadable)
+                    return
                 page += 1
+                continue
+            unreadable = 0
+            yield self.pages.page(
+                "orders", "fs_order_list", listing, {"chunk": index + 1} if done else {"chunk": index, "page": page + 1}
+            )
+            if done:
+                return
+            page += 1
 
     def settlements(self, window: Window, resume: dict[str, Any]) -> Iterator[FetchedPage]:
         for listing, rows, after in self._saldo(window, resume):
