@@ -171,7 +171,7 @@ def _settlements(page: LandedPage, data: Any) -> Iterator[Parsed]:
 def settlement(shop_ref: str, item: dict[str, Any], entry: dict[str, Any], raw: RawRef) -> Settlement:
     invoice = invoice_of(entry.get("note"))
     if not invoice or invoice != item.get("invoice_number"):
-        raise BadField("saldo_entry.note", f"saldo row names {invoice!r}, not this order's invoice", "missing_field")
+        raise BadField("saldo_entry.note", f"saldo row names {invoice!r}, not this order's invoice", "invoice_mismatch")
     net = money(entry.get("amount"), "saldo_entry.amount")
     lines = _lines(item)
     if entry.get("Type") == SALDO_SALE:

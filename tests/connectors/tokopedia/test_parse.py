@@ -233,7 +233,7 @@ def test_a_legacy_saldo_row_with_a_bad_amount_or_another_invoice_is_quarantined_
     other = parse("fs_saldo_order", fs(SINGLE), "settlements", {"saldo_entry": saldo(1001, 1, "x - INV/1/MPL/9")})
     assert [(r.record_key, r.reason) for r in bad_amount + other if isinstance(r, Rejected)] == [
         ("1100000001", "invalid_amount"),
-        ("1100000001", "missing_field"),
+        ("1100000001", "invoice_mismatch"),
     ]
 
 
