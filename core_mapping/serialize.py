@@ -9,7 +9,16 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from connectors.base.records import CanonicalRecord, Order, OrderLine, OrderStatus, RawRef
+from connectors.base.records import (
+    CanonicalRecord,
+    FeeKind,
+    Order,
+    OrderLine,
+    OrderStatus,
+    RawRef,
+    Settlement,
+    SettlementComponent,
+)
 
 
 def _default(value: Any) -> Any:
@@ -52,4 +61,25 @@ def order_from_json(text: str) -> Order:
         platform_status=data.get("platform_status", ""),
         shipped_at=datetime.fromisoformat(data["shipped_at"]) if data.get("shipped_at") else None,
         returned_quantities=tuple((sku, qty) for sku, qty in data.get("returned_quantities", [])),
+    )
+
+
+def settlement_from_json(text: str) -> Settlement:
+    data = json.loads(text)
+    return Settlement(
+        platform=data["platform"],
+        shop_ref=data["shop_ref"],
+        settlement_ref=data["settlement_ref"],
+        order_ref=data.get("order_ref"),
+        released_at=datetime.fromisoformat(data["released_at"]),
+        currency=data["currency"],
+        gross=Decimal(data["gross"]),
+        components=tuple(
+            SettlementComponent(FeeKind(c["kind"]), Decimal(c["amount"]), c.get("label", ""))
+            for c in data["components"]
+        ),
+        net=Decimal(data["net"]),
+        revision=data["revision"],
+        raw=RawRef(**data["raw"]),
+        line_gross=tuple((sku, Decimal(amount)) for sku, amount in data.get("line_gross", [])),
     )

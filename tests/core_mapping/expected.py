@@ -1,8 +1,9 @@
-"""What the ledger must hold per member, computed from the sandbox world and the written policy.
+"""What the ledger must hold per member, computed independently of ``core_mapping.rules``.
 
-Independent of ``core_mapping.rules``: the policy is restated here from design §5 (consignment, fees charged
-to the member, PPh 22 as the cooperative's prepaid tax, commission on gross net of refunds per settlement
-document) and every split uses largest remainder by the members' merchandise amounts, per fee kind.
+Two layers of truth: the conformance kit proves each connector's settlements equal the world's per order;
+here the written policy (design §5: consignment, fees charged to the member, PPh 22 as the cooperative's
+prepaid tax, commission on gross net of refunds per settlement document) is applied to those settlement
+documents, every split by largest remainder over the members' merchandise amounts in the world's order.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
+from connectors.base.records import FeeKind, Settlement
 from connectors.base.sandbox.world import World
-from ledger.money import allocate, bps_of
+from ledger.money import allocate, bps_of, to_minor
+
+REDUCTIONS = (FeeKind.REFUND, FeeKind.ADJUSTMENT)
 
 
 def split(total: int, weights: dict[str, int]) -> dict[str, int]:
@@ -21,40 +25,76 @@ def split(total: int, weights: dict[str, int]) -> dict[str, int]:
     return {member: part if total >= 0 else -part for member, part in parts.items()}
 
 
-def member_totals(
-    world: World, platform: str, *, commission_bps: int = 500, as_of: datetime | None = None
+def latest_documents(settlements: list[Settlement]) -> list[Settlement]:
+    latest: dict[str, Settlement] = {}
+    for s in settlements:
+        key = s.settlement_ref
+        if key not in latest or int(s.revision or 0) >= int(latest[key].revision or 0):
+            latest[key] = s
+    return list(latest.values())
+
+
+def member_totals_from_documents(
+    world: World, platform: str, documents: list[Settlement], *, commission_bps: int = 500
 ) -> dict[str, Counter[str]]:
-    """Per member: gross, refunds (≥ 0), fees (≥ 0), commission, payable; and per shop: pph22, receivable."""
+    orders = {o.order_ref: o for o in world.orders if o.platform == platform}
     totals: dict[str, Counter[str]] = defaultdict(Counter)
-    as_of = as_of or world.as_of
-    for shop in world.shops_on(platform):
-        for order, latest in world.iter_settled(platform, shop.shop_ref, as_of):
-            weights: Counter[str] = Counter()
-            for line in order.lines:
-                weights[line.product.member_no] += line.amount
-            first = order.settlements[0]
-            kinds = dict(latest.fees)
-            # The Shopee dialect reports a return refund with the release and a later refund as an adjustment.
-            kinds["REFUND"] = first.refunds
-            kinds["ADJUSTMENT"] = latest.refunds - first.refunds
-            gross = split(latest.gross, weights)
-            refunds: Counter[str] = Counter()
-            for kind, amount in kinds.items():
-                if not amount:
-                    continue
-                for member, part in split(amount, weights).items():
-                    if kind == "TAX_WITHHELD_PPH22":
-                        totals[f"shop:{shop.shop_ref}"]["pph22"] -= part
-                    elif kind in ("REFUND", "ADJUSTMENT"):
-                        refunds[member] -= part
-                    else:
-                        totals[member]["fees"] -= part
-            for member, amount in gross.items():
-                totals[member]["gross"] += amount
-                totals[member]["refunds"] += refunds[member]
-                totals[member]["commission"] += bps_of(amount - refunds[member], commission_bps)
-            totals[f"shop:{shop.shop_ref}"]["receivable"] += latest.net
+    for doc in latest_documents(documents):
+        weights: Counter[str] = Counter()
+        for line in orders[doc.order_ref].lines:
+            weights[line.product.member_no] += line.amount
+        refunds: Counter[str] = Counter()
+        for kind in FeeKind:
+            amount = sum((to_minor(c.amount) for c in doc.components if c.kind is kind), 0)
+            if not amount:
+                continue
+            for member, part in split(amount, dict(weights)).items():
+                if kind is FeeKind.TAX_WITHHELD_PPH22:
+                    totals[f"shop:{doc.shop_ref}"]["pph22"] -= part
+                elif kind in REDUCTIONS:
+                    refunds[member] -= part
+                else:
+                    totals[member]["fees"] -= part
+        for member, gross in split(to_minor(doc.gross), dict(weights)).items():
+            totals[member]["gross"] += gross
+            totals[member]["refunds"] += refunds[member]
+            totals[member]["commission"] += bps_of(gross - refunds[member], commission_bps)
+        totals[f"shop:{doc.shop_ref}"]["receivable"] += to_minor(doc.net)
     for member, figures in totals.items():
         if not member.startswith("shop:"):
             figures["payable"] = figures["gross"] - figures["refunds"] - figures["fees"] - figures["commission"]
     return totals
+
+
+def member_totals(
+    world: World, platform: str, *, commission_bps: int = 500, as_of: datetime | None = None
+) -> dict[str, Counter[str]]:
+    """The Shopee dialect straight from the world: a return refund is reported with the release, a later
+    refund as an adjustment of the same document."""
+    documents = []
+    as_of = as_of or world.as_of
+    from decimal import Decimal
+
+    from connectors.base.records import RawRef, SettlementComponent
+
+    for shop in world.shops_on(platform):
+        for order, latest in world.iter_settled(platform, shop.shop_ref, as_of):
+            first = order.settlements[0]
+            kinds = {**latest.fees, "REFUND": first.refunds, "ADJUSTMENT": latest.refunds - first.refunds}
+            components = tuple(SettlementComponent(FeeKind(k), Decimal(v)) for k, v in kinds.items() if v)
+            documents.append(
+                Settlement(
+                    platform,
+                    shop.shop_ref,
+                    order.order_ref,
+                    order.order_ref,
+                    latest.released_at,
+                    "IDR",
+                    Decimal(latest.gross),
+                    components,
+                    Decimal(latest.net),
+                    str(latest.revision),
+                    RawRef(0),
+                )
+            )
+    return member_totals_from_documents(world, platform, documents, commission_bps=commission_bps)

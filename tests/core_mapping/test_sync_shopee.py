@@ -7,29 +7,17 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core_mapping.statement import member_statement
 from ledger.check import check_ledger
 from ledger.models import JournalEntry
-from ledger.reports import balances_by, trial_balance
+from ledger.reports import trial_balance
 from omnikop.db import make_engine, transaction
 from tests.core_mapping.conftest import ShopeeSetup, import_mappings
 from tests.core_mapping.expected import member_totals
+from tests.core_mapping.ledger_view import ledger_member_totals as ledger_totals
 
 
 def ledger_member_totals(setup: ShopeeSetup) -> dict[str, Counter[str]]:
-    engine = make_engine(setup.db_url)
-    totals: dict[str, Counter[str]] = {}
-    with transaction(engine) as session:
-        start, end = setup.world.config.start - timedelta(days=400), setup.world.end + timedelta(days=400)
-        for member in setup.world.members:
-            statement = member_statement(session, member.member_no, start, end)
-            t = statement.total
-            figures = Counter(gross=t.gross, refunds=t.refunds, fees=t.fees, commission=t.commission, payable=t.net)
-            totals[member.member_no] = +figures
-        for (_, shop), net in balances_by(session, "shop", account="1-1600").items():
-            totals.setdefault(f"shop:{shop.split(':')[1]}", Counter())["pph22"] += net
-    engine.dispose()
-    return totals
+    return ledger_totals(setup.world, setup.db_url)
 
 
 def test_sync_posts_each_members_money_exactly_and_a_second_sync_posts_nothing(shopee: ShopeeSetup):
