@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from connectors.base.errors import ConnectorError
 from core_mapping.csv_io import ImportRejected
 from ledger.errors import LedgerError
-from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, mapping_cmds, sandbox_cmd, sync_cmd
+from omnikop.cli import connector_cmd, db_cmd, demo_cmd, ledger_cmd, mapping_cmds, sandbox_cmd, sync_cmd
 from omnikop.cli.common import config, errors
 from omnikop.config import ConfigError
 
@@ -24,6 +24,7 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.add_typer(sandbox_cmd.app, name="sandbox")
+app.add_typer(connector_cmd.app, name="connector")
 app.add_typer(mapping_cmds.members, name="members")
 app.add_typer(mapping_cmds.mappings, name="mappings")
 app.add_typer(sync_cmd.quarantine_app, name="quarantine")

@@ -162,6 +162,7 @@ FEE_SCHEDULE: dict[str, dict[str, int]] = {
     "gojek": {"COMMISSION": 2000},
     "grab": {"COMMISSION": 2500},
 }
+DEFAULT_FEES = {"COMMISSION": 500}  # platforms without a schedule of their own (new connectors)
 PPH22_PLATFORMS = frozenset({"shopee", "tokopedia"})
 FOOD_NAMES = ("Nasi Goreng", "Ayam Geprek", "Es Teh Manis", "Mie Ayam", "Sate Madura", "Soto Betawi")
 GOODS_NAMES = ("Keripik Singkong", "Batik Tulis", "Kopi Gayo 250g", "Sambal Roa", "Tas Anyaman", "Madu Hutan")
@@ -251,6 +252,8 @@ class World:
             self._add_wallet(shop)
 
     def _shop_ref(self, platform: str, p_index: int, s_index: int) -> str:
+        if platform not in ("shopee", "tokopedia", "gojek", "grab"):  # a new connector's own sandbox
+            return f"{platform[:4].upper()}-{p_index * 10 + s_index + 1:04d}"
         base = {"shopee": 880_000_100, "tokopedia": 7_494_000_100, "gojek": 0, "grab": 0}[platform]
         if platform == "gojek":
             return f"G{(p_index * 10 + s_index + 1):09d}"
@@ -350,7 +353,7 @@ class World:
 
     def _fees(self, order: WorldOrder) -> dict[str, int]:
         gross = order.gross
-        fees = {kind: -bps(gross, rate) for kind, rate in FEE_SCHEDULE[order.platform].items()}
+        fees = {kind: -bps(gross, rate) for kind, rate in FEE_SCHEDULE.get(order.platform, DEFAULT_FEES).items()}
         if order.platform in PPH22_PLATFORMS:
             fees["TAX_WITHHELD_PPH22"] = -bps(gross, PPH22_BPS)
         if order.voucher_seller:
