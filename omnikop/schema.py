@@ -5,9 +5,10 @@ from __future__ import annotations
 # Importing the model modules registers their tables on the shared metadata.
 import connectors.base.landing
 import connectors.base.tokens
+import connectors.base.webhooks
 import ledger.models
 from omnikop.db import Base
 
-TABLE_MODULES = (connectors.base.landing, connectors.base.tokens, ledger.models)
+TABLE_MODULES = (connectors.base.landing, connectors.base.tokens, connectors.base.webhooks, ledger.models)
 
 metadata = Base.metadata
