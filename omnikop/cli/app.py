@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from connectors.base.errors import ConnectorError
 from ledger.errors import LedgerError
-from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, sandbox_cmd
+from omnikop.cli import db_cmd, demo_cmd, import_cmd, ledger_cmd, sandbox_cmd, webhooks_cmd
 from omnikop.cli.common import config, errors
 from omnikop.config import ConfigError
 
@@ -23,6 +23,8 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.add_typer(sandbox_cmd.app, name="sandbox")
+app.add_typer(webhooks_cmd.app, name="webhooks")
+app.add_typer(import_cmd.app, name="import")
 app.command("demo")(demo_cmd.demo)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
@@ -59,9 +59,14 @@ def parse_report(page: LandedPage, layout: ReportLayout) -> Iterator[Parsed]:
     for number, row in table.rows:
         key = f"row:{number}"
         try:
-            yield check_settlement(_settlement(page, layout, number, row))
+            checked = check_settlement(_settlement(page, layout, number, row))
         except BadField as error:
             yield _rejected(page, key, error.reason, f"row {number}: {error}", row.get(layout.transaction_column))
+            continue
+        if isinstance(checked, Rejected):  # keyed by the row an operator can find, not the order number
+            details = {**checked.details, "settlement_ref": checked.record_key}
+            checked = replace(checked, record_key=key, message=f"row {number}: {checked.message}", details=details)
+        yield checked
 
 
 def _settlement(page: LandedPage, layout: ReportLayout, number: int, row: dict[str, Cell]) -> Settlement:
