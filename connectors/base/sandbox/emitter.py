@@ -21,6 +21,7 @@ class Emission:
     body: bytes
     order_ref: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    path: str = ""  # where this event goes, when a platform pushes to several endpoints (default: ``path``)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class PushEmitter(ABC):
     def forge(self, emission: Emission) -> tuple[bytes, dict[str, str]]:
         """A tampered body with headers that must not authenticate."""
 
+    def url(self, base_url: str, emission: Emission) -> str:
+        return base_url.rstrip("/") + (emission.path or self.path)
+
     def plan(self, shop_ref: str, options: EmitOptions) -> list[tuple[Emission, bool, bool]]:
         """(emission, forged, duplicate) in delivery order."""
         rng = random.Random(options.seed)
@@ -78,7 +82,7 @@ class PushEmitter(ABC):
                 else:
                     body, headers = emission.body, self.authenticate(session, base_url, emission)
                 headers = {"Content-Type": "application/json", **emission.headers, **headers}
-                answer = session.post(base_url.rstrip("/") + self.path, data=body, headers=headers, timeout=10)
+                answer = session.post(self.url(base_url, emission), data=body, headers=headers, timeout=10)
                 results.append(DeliveryResult(emission.event_id, answer.status_code, forged, duplicate))
         return results
 
