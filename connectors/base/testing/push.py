@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -121,6 +122,25 @@ class PushEnv:
         return self.harness.truth(self.world, shop_ref, stream)
 
 
+@contextmanager
+def push_env(harness: PushHarness, world: World, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PushEnv]:
+    """The platform's sandbox and the real receiver, each on loopback, with the shops' Connections in the
+    environment exactly as ``omnikop webhooks serve`` reads them."""
+    sandbox = harness.sandbox(world)
+    engine = make_engine(db_url)
+    with SandboxServer(sandbox.app) as platform_server:
+        shops = []
+        for shop_ref in harness.shops(world):
+            conn_id = f"{harness.platform}_{shop_ref}".replace("-", "_")
+            connection = connection_json(**sandbox.connection_for(shop_ref, platform_server.url))
+            monkeypatch.setenv(env_var_name(conn_id), connection)
+            shops.append(PushShop(harness.platform, shop_ref, conn_id))
+        receiver = Receiver(engine, shops)
+        with SandboxServer(build_app(receiver)) as receiver_server:
+            yield PushEnv(harness, world, sandbox, platform_server.url, receiver, receiver_server.url)
+    engine.dispose()
+
+
 class PushConformance:
     harness: ClassVar[PushHarness]
 
@@ -131,20 +151,8 @@ class PushConformance:
 
     @pytest.fixture
     def env(self, world: World, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PushEnv]:
-        sandbox = self.harness.sandbox(world)
-        platform = self.harness.platform
-        engine = make_engine(db_url)
-        with SandboxServer(sandbox.app) as platform_server:
-            shops = []
-            for shop_ref in self.harness.shops(world):
-                conn_id = f"{platform}_{shop_ref}".replace("-", "_")
-                connection = connection_json(**sandbox.connection_for(shop_ref, platform_server.url))
-                monkeypatch.setenv(env_var_name(conn_id), connection)
-                shops.append(PushShop(platform, shop_ref, conn_id))
-            receiver = Receiver(engine, shops)
-            with SandboxServer(build_app(receiver)) as receiver_server:
-                yield PushEnv(self.harness, world, sandbox, platform_server.url, receiver, receiver_server.url)
-        engine.dispose()
+        with push_env(self.harness, world, db_url, monkeypatch) as env:
+            yield env
 
     # --- delivery ---------------------------------------------------------------------------------------
 
