@@ -31,5 +31,3 @@ LAYOUT = ReportLayout(
     other_types=frozenset({"REFUND", "ADJUSTMENT"}),
     currency_column="currency",
 )
-COLUMNS = (*LAYOUT.required_columns()[:5], "currency", LAYOUT.gross_column, *(c for c, _ in LAYOUT.components))
-COLUMNS = (*COLUMNS, LAYOUT.net_column)

@@ -48,9 +48,11 @@ def router(receiver: Receiver) -> APIRouter:
             raise HTTPException(401, "invalid signature")
         event = events.prepare(body)
         if event.outlet_id not in shops:
-            log.warning(
-                "gojek: authentic event %s names outlet %s, not configured here", event.event_id, event.outlet_id
-            )
+            if event.outlet_id in {shop.shop_ref for shop in receiver.shops_of("gojek")}:
+                # Signed with another outlet's secret: one app's key must never write another outlet's data.
+                log.warning("gojek: event %s for outlet %s refused: not its secret", event.event_id, event.outlet_id)
+                raise HTTPException(403, "outlet not covered by this signature")
+            log.warning("gojek: authentic event %s for unconfigured outlet %s", event.event_id, event.outlet_id)
         page = received_page(event.stream, event.kind, PATH, event.body, event=event.event_name)
         await receiver.land("gojek", [Delivery(event.outlet_id, event.event_id, page)])
         return Response(b'{"success":true}', status_code=200, media_type="application/json")

@@ -90,7 +90,10 @@ def router(receiver: Receiver) -> APIRouter:
             raise HTTPException(401, "invalid token")
         push = events.prepare(body, kind)
         if push.merchant_id not in merchants[client_id]:
-            log.warning("grab: authentic %s for merchant %s not configured for this client", kind, push.merchant_id)
+            if push.merchant_id in {shop.shop_ref for shop in receiver.shops_of("grab")}:
+                log.warning("grab: %s for merchant %s refused: another client's merchant", kind, push.merchant_id)
+                raise HTTPException(403, "merchant not covered by this token")
+            log.warning("grab: authentic %s for unconfigured merchant %s", kind, push.merchant_id)
         page = received_page("orders", push.kind, request.url.path, push.body)
         await receiver.land("grab", [Delivery(push.merchant_id, push.event_id, page)])
         return Response(status_code=200)

@@ -34,8 +34,14 @@ def receiver(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str
         env_var_name("shopee_1"),
         connection_json("shopee", host="http://x", login="1", password=PARTNER_KEY, extra=extra),
     )
+    other = {"notification_secret": "another-apps-secret"}
+    monkeypatch.setenv(
+        env_var_name("gojek_g2"), connection_json("gojek", host="h", login="c", password="p", extra=other)
+    )
+    monkeypatch.setenv(env_var_name("shopee_2"), connection_json("shopee", host="http://x", login="2", password=""))
     shops = [PushShop("gojek", "G1", "gojek_g1"), PushShop("shopee", "880000101", "shopee_1")]
-    shops.append(PushShop("gojek", "G9", "gojek_missing_connection"))
+    shops += [PushShop("gojek", "G9", "gojek_missing_connection"), PushShop("gojek", "G2", "gojek_g2")]
+    shops.append(PushShop("shopee", "880000102", "shopee_2"))
     app_receiver = Receiver(make_engine(db_url), shops)
     with SandboxServer(build_app(app_receiver)) as server:
         yield server.url, app_receiver
@@ -59,7 +65,7 @@ def gobiz_post(url: str, body: bytes, secret: str = GOBIZ_SECRET) -> requests.Re
 def test_health_lists_the_mounted_platform_routers(receiver):
     url, _ = receiver
     health = requests.get(url + "/webhooks/health", timeout=5).json()
-    assert {"gojek", "shopee"} <= set(health["platforms"]) and health["shops"] == 3
+    assert {"gojek", "shopee"} <= set(health["platforms"]) and health["shops"] == 5
 
 
 def test_shopee_push_is_verified_over_the_registered_url_and_lands_as_a_hint_once(receiver):
@@ -111,3 +117,18 @@ def test_concurrent_deliveries_of_one_event_land_exactly_once(receiver):
     with transaction(app_receiver.engine) as session:
         assert session.scalar(select(func.count()).select_from(PushEvent)) == 1
     assert len(pages(app_receiver)) == 1
+
+
+def test_one_outlets_secret_cannot_write_another_configured_outlets_events(receiver):
+    url, app_receiver = receiver
+    assert gobiz_post(url, gobiz_event("G2"), secret=GOBIZ_SECRET).status_code == 403
+    assert gobiz_post(url, gobiz_event("G2"), secret="another-apps-secret").status_code == 200
+    assert [p.shop_ref for p in pages(app_receiver)] == ["G2"]
+
+
+def test_a_shopee_shop_without_a_partner_key_never_verifies_an_empty_key_signature(receiver):
+    url, app_receiver = receiver
+    body = b'{"shop_id":880000102,"code":3,"data":{}}'
+    headers = {"Authorization": push_signature("", CALLBACK, body)}
+    assert requests.post(url + "/webhooks/shopee", data=body, headers=headers, timeout=5).status_code == 401
+    assert pages(app_receiver) == []

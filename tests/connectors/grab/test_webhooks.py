@@ -27,7 +27,10 @@ def use_secret(monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
 @pytest.fixture
 def receiver_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     use_secret(monkeypatch, SECRET)
-    with SandboxServer(build_app(Receiver(make_engine(db_url), [PushShop("grab", "1-M", "grab_m")]))) as server:
+    extra = {"push_client_id": "another-client", "push_client_secret": "another-secret-0123"}
+    monkeypatch.setenv(env_var_name("grab_n"), connection_json("grab", host="h", login="l", password="p", extra=extra))
+    shops = [PushShop("grab", "1-M", "grab_m"), PushShop("grab", "1-N", "grab_n")]
+    with SandboxServer(build_app(Receiver(make_engine(db_url), shops))) as server:
         yield server.url
 
 
@@ -55,6 +58,9 @@ def test_pushes_need_a_valid_unexpired_token_from_the_current_secret(receiver_ur
             requests.post(url, data=ORDER, headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code == 401
         )
     assert requests.post(url, data=ORDER, headers={"Authorization": f"Bearer {fresh}"}, timeout=5).status_code == 200
+    other_merchant = ORDER.replace(b"1-M", b"1-N")  # a merchant configured with another client
+    headers = {"Authorization": f"Bearer {fresh}"}
+    assert requests.post(url, data=other_merchant, headers=headers, timeout=5).status_code == 403
     use_secret(monkeypatch, "rotated-secret-9876543210")  # rotating the secret revokes every issued token
     assert requests.post(url, data=ORDER, headers={"Authorization": f"Bearer {fresh}"}, timeout=5).status_code == 401
 
