@@ -17,10 +17,14 @@ def serve(
 ) -> None:
     """Serve the receiver in the foreground until Ctrl-C. Shops and their Connections come from omnikop.yaml;
     secrets are read from each shop's Airflow Connection (AIRFLOW_CONN_<ID>) on every request."""
+    import logging
+
     import uvicorn
 
     from connectors.base.webhooks import build_app, platform_routers, receiver_from_config
 
+    # One line per event (platform, shop, event id, outcome); no header, body or secret is ever logged.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     receiver = receiver_from_config(engine(), config(), max_body=max_body)
     console.print(f"omnikop webhook receiver on http://{host}:{port}")
     for platform in sorted(platform_routers()):

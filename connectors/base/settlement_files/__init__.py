@@ -59,7 +59,9 @@ def layout_of(platform: str) -> ReportLayout:
     """The platform's settlement report layout (``connectors/<platform>/settlement_report.py: LAYOUT``)."""
     try:
         module = importlib.import_module(f"connectors.{platform}.settlement_report")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as error:
+        if error.name not in (f"connectors.{platform}", f"connectors.{platform}.settlement_report"):
+            raise
         raise ImportRefused("no_report_layout", f"{platform} has no settlement report layout") from None
     return module.LAYOUT
 
