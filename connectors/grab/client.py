@@ -5,8 +5,9 @@ Connection fields (conn_type ``grab``): ``host`` = API base URL (``https://partn
 staging ``…/grabfood-sandbox``), ``login`` / ``password`` = client id / secret; extra ``oauth_url``
 (``https://api.grab.com``; defaults to ``host``), ``currency`` (the shop's, default ``IDR``) and, for the
 webhook receiver only, ``push_client_id`` / ``push_client_secret`` (the credentials omnikop issued to Grab).
-The shop is the Grab ``merchantID``; its flavor picks the scope: ``mart.partner_api`` for GrabMart, else
-``food.partner_api``. Tokens last 7 days and are reused until they expire (§5.1).
+The shop is the Grab ``merchantID``; ``extra.scope`` if set, else its flavor picks the scope:
+``mart.partner_api`` for GrabMart, else ``food.partner_api``.
+Tokens last 7 days and are reused until they expire (§5.1).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class GrabClient:
         self.context, self.merchant_id = context, context.shop_ref
         base_url = connection.require("host")
         self.client_id, self._client_secret = connection.require("login"), connection.require("password")
-        self.scope = scope_for(context.flavor)
+        self.scope = str(connection.extra.get("scope") or scope_for(context.flavor))
         # Reuse a stored token only with the credentials and scope that obtained it (never store the secret).
         self._grantee = hashlib.sha256(f"{self.client_id}:{self._client_secret}:{self.scope}".encode()).hexdigest()[:24]
         common = {"timeout": context.timeout, "budget": context.budget, "secrets": connection.secret_values()}
