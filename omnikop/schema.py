@@ -5,10 +5,17 @@ from __future__ import annotations
 # Importing the model modules registers their tables on the shared metadata.
 import connectors.base.landing
 import connectors.base.tokens
+import connectors.base.webhooks
 import core_mapping.models
 import ledger.models
 from omnikop.db import Base
 
-TABLE_MODULES = (connectors.base.landing, connectors.base.tokens, core_mapping.models, ledger.models)
+TABLE_MODULES = (
+    connectors.base.landing,
+    connectors.base.tokens,
+    connectors.base.webhooks,
+    core_mapping.models,
+    ledger.models,
+)
 
 metadata = Base.metadata

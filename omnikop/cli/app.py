@@ -10,7 +10,17 @@ from sqlalchemy.exc import DBAPIError
 from connectors.base.errors import ConnectorError
 from core_mapping.csv_io import ImportRejected
 from ledger.errors import LedgerError
-from omnikop.cli import connector_cmd, db_cmd, demo_cmd, ledger_cmd, mapping_cmds, sandbox_cmd, sync_cmd
+from omnikop.cli import (
+    connector_cmd,
+    db_cmd,
+    demo_cmd,
+    import_cmd,
+    ledger_cmd,
+    mapping_cmds,
+    sandbox_cmd,
+    sync_cmd,
+    webhooks_cmd,
+)
 from omnikop.cli.common import config, errors
 from omnikop.config import ConfigError
 
@@ -29,6 +39,8 @@ app.add_typer(mapping_cmds.members, name="members")
 app.add_typer(mapping_cmds.mappings, name="mappings")
 app.add_typer(sync_cmd.quarantine_app, name="quarantine")
 app.command("sync")(sync_cmd.sync)
+app.add_typer(webhooks_cmd.app, name="webhooks")
+app.add_typer(import_cmd.app, name="import")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(demo_cmd.airflow_app, name="airflow")
 

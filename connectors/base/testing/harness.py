@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from connectors.base.protocol import Connector
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.world import World, WorldConfig
+from connectors.base.testing.truth import Summary, world_summary
 
 
 class Harness(ABC):
@@ -42,3 +43,10 @@ class Harness(ABC):
     def shops(self, world: World) -> list[str]:
         flavors = set(self.flavors)
         return [s.shop_ref for s in world.shops_on(self.platform) if s.flavor in flavors or flavors == {""}]
+
+    def truth(self, world: World, shop_ref: str, stream: str, as_of: datetime | None = None) -> Summary:
+        """The world's ground truth for ``stream`` as this platform can report it (default: the full truth).
+
+        A platform whose API reports less than the world knows (GoBiz reports in/out of stock, not a quantity)
+        overrides this with the projection of the world it can report; the comparison stays exact."""
+        return world_summary(world, self.platform, shop_ref, stream, as_of)

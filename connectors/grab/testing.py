@@ -1,0 +1,71 @@
+"""The Grab conformance harnesses: pull (auth, token, menu stock, faults) and push (partner-token webhooks,
+state pushes followed by a re-fetch, settlement report files)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from connectors.base.protocol import Connector, FetchedPage, LandedPage
+from connectors.base.sandbox.emitter import PushEmitter
+from connectors.base.sandbox.platform import PlatformSandbox
+from connectors.base.sandbox.world import World, WorldConfig
+from connectors.base.testing.harness import Harness
+from connectors.base.testing.push import PushHarness
+from connectors.grab.connector import GrabConnector
+from connectors.grab.events import load
+from connectors.grab.sandbox import GrabSandbox
+
+WORLD = WorldConfig(orders_per_day=5, days=6, platforms=("grab",))
+
+
+def hinted_order_ids(pages: list[LandedPage]) -> list[str]:
+    """Orders named by landed state pushes, in landing order (what a follow-up task re-fetches)."""
+    return list(dict.fromkeys(str(load(p.body)["orderID"]) for p in pages if p.kind == "order_state"))
+
+
+class GrabHarness(Harness):
+    platform = "grab"
+    page_size = 10
+    max_window = None
+    list_path = "/partner/v1/orders"
+    detail_path = "/partner/v1/orders"
+    world_config = WORLD
+
+    def sandbox(self, world: World) -> PlatformSandbox:
+        return GrabSandbox(world)
+
+    def connector_class(self) -> type[Connector]:
+        return GrabConnector
+
+    def token_grants(self, sandbox: PlatformSandbox) -> int:
+        assert isinstance(sandbox, GrabSandbox)
+        return sandbox.auth.grants
+
+    def corrupt_ids(self, world: World, shop_ref: str) -> dict[str, str]:
+        return {"stock": world.products_of("grab", shop_ref)[0].sku_ref}
+
+
+class GrabPushHarness(PushHarness):
+    platform = "grab"
+    world_config = WORLD
+    personal_data = ("Budi Santoso", "+6281234567890", "Jl. Melati", "rumah pagar hijau")
+
+    def sandbox(self, world: World) -> PlatformSandbox:
+        return GrabSandbox(world)
+
+    def connector_class(self) -> type[Connector]:
+        return GrabConnector
+
+    def emitter(self, sandbox: PlatformSandbox) -> PushEmitter:
+        assert isinstance(sandbox, GrabSandbox)
+        return sandbox.emitter
+
+    def follow_up(self, connector: Connector, pages: list[LandedPage]) -> Iterator[FetchedPage]:
+        assert isinstance(connector, GrabConnector)
+        return connector.refetch_orders(hinted_order_ids(pages))
+
+    def settlement_report(self, sandbox: PlatformSandbox, shop_ref: str, kind: str) -> bytes:
+        assert isinstance(sandbox, GrabSandbox)
+        start = datetime.combine(sandbox.world.config.start, datetime.min.time()).astimezone() - timedelta(days=1)
+        return sandbox.settlement_report(shop_ref, kind, start, sandbox.world.as_of + timedelta(seconds=1))
