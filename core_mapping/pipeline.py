@@ -16,7 +16,7 @@ from sqlalchemy import Engine, case, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from connectors.base.landing import Lander, RawPage, as_landed
+from connectors.base.landing import Lander, RawPage, as_landed, land_page
 from connectors.base.protocol import Connector
 from connectors.base.windows import Window
 from core_mapping.mapper import MappedBatch, ShopMapper
@@ -76,8 +76,12 @@ def sync_shop(
 def process_shop(
     engine: Engine, config: OmnikopConfig, connector: Connector, *, progress: Progress | None = None
 ) -> RunSummary:
-    """Map and post every landed, unprocessed page of the connector's shop; then retry transient quarantine."""
+    """Map and post every landed, unprocessed page of the connector's shop; then retry transient quarantine.
+
+    Pushed hints among those pages (an order changed) are followed up first: the connector fetches what they
+    name, and the fetched pages are landed and processed with the rest."""
     summary = RunSummary()
+    summary.add(land_follow_ups(engine, connector))
     while True:
         with transaction(engine) as session:
             pages = _next_pages(session, connector.platform, connector.shop_ref)
@@ -90,11 +94,28 @@ def process_shop(
     return summary
 
 
+def land_follow_ups(engine: Engine, connector: Connector) -> RunSummary:
+    summary = RunSummary()
+    with transaction(engine) as session:
+        pending = [as_landed(page) for page in _unprocessed(session, connector.platform, connector.shop_ref, None)]
+    for page in connector.follow_ups(pending):
+        with transaction(engine) as session:
+            _, new = land_page(session, connector.platform, connector.shop_ref, page)
+        summary.pages += 1
+        summary.new_pages += new
+    return summary
+
+
 def _stream_rank(stream: str) -> int:
     return STREAM_ORDER.index(stream) if stream in STREAM_ORDER else len(STREAM_ORDER)
 
 
 def _next_pages(session: Session, platform: str, shop_ref: str) -> list[RawPage]:
+    return _unprocessed(session, platform, shop_ref, PAGES_PER_BATCH)
+
+
+def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int | None) -> list[RawPage]:
+    """Landed pages not yet processed, orders before settlements before the rest, oldest first."""
     rank = case(
         {stream: index for index, stream in enumerate(STREAM_ORDER)}, value=RawPage.stream, else_=len(STREAM_ORDER)
     )
@@ -103,9 +124,8 @@ def _next_pages(session: Session, platform: str, shop_ref: str) -> list[RawPage]
         .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
         .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
         .order_by(rank, RawPage.id)
-        .limit(PAGES_PER_BATCH)
     )
-    return list(session.scalars(query))
+    return list(session.scalars(query.limit(limit) if limit else query))
 
 
 def _process_pages(session: Session, config: OmnikopConfig, connector: Connector, pages: list[RawPage]) -> RunSummary:

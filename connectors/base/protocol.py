@@ -84,6 +84,12 @@ class Connector(ABC):
     def parse(self, page: LandedPage) -> Iterator[Parsed]:
         """Canonical records (or ``Rejected`` with a reason) from one landed page; never raises on bad data."""
 
+    def follow_ups(self, pages: list[LandedPage]) -> Iterator[FetchedPage]:
+        """Pages to fetch because some landed pages only *hint* at a change (a Grab state push names an order;
+        a Shopee push says an order changed). Called by the pipeline on unprocessed pages before parsing.
+        Default: pushes carry everything, nothing to fetch."""
+        return iter(())
+
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in a log line (for redaction and the secrets scan)."""
         return self.context.connection.secret_values()

@@ -61,6 +61,10 @@ class GrabConnector(Connector):
     def parse(self, page: LandedPage) -> Iterator[Parsed]:
         return parse.parse_page(page, self.currency)
 
+    def follow_ups(self, pages: list[LandedPage]) -> Iterator[FetchedPage]:
+        """State pushes name an order and nothing more: fetch the orders they name."""
+        return self.refetch_orders(hinted_order_ids(pages))
+
     def refetch_orders(self, order_ids: Iterable[str]) -> Iterator[FetchedPage]:
         """Current state of the named orders (what a state push hinted at), ≤10 per call."""
         unique = list(dict.fromkeys(order_ids))
@@ -90,6 +94,19 @@ class GrabConnector(Connector):
         return FetchedPage(
             stream, kind, response.call.descriptor(), body, response.status, datetime.now(UTC), checkpoint
         )
+
+
+def hinted_order_ids(pages: list[LandedPage]) -> list[str]:
+    """Orders named by landed state pushes, in landing order (a malformed push names none: it is quarantined)."""
+    named: list[str] = []
+    for page in pages:
+        if page.kind != "order_state":
+            continue
+        try:
+            named.append(str(load(page.body)["orderID"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return list(dict.fromkeys(named))
 
 
 def scrub_receivers(body: bytes) -> bytes:

@@ -13,15 +13,9 @@ from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.harness import Harness
 from connectors.base.testing.push import PushHarness
 from connectors.grab.connector import GrabConnector
-from connectors.grab.events import load
 from connectors.grab.sandbox import GrabSandbox
 
 WORLD = WorldConfig(orders_per_day=5, days=6, platforms=("grab",))
-
-
-def hinted_order_ids(pages: list[LandedPage]) -> list[str]:
-    """Orders named by landed state pushes, in landing order (what a follow-up task re-fetches)."""
-    return list(dict.fromkeys(str(load(p.body)["orderID"]) for p in pages if p.kind == "order_state"))
 
 
 class GrabHarness(Harness):
@@ -62,8 +56,7 @@ class GrabPushHarness(PushHarness):
         return sandbox.emitter
 
     def follow_up(self, connector: Connector, pages: list[LandedPage]) -> Iterator[FetchedPage]:
-        assert isinstance(connector, GrabConnector)
-        return connector.refetch_orders(hinted_order_ids(pages))
+        return connector.follow_ups(pages)
 
     def settlement_report(self, sandbox: PlatformSandbox, shop_ref: str, kind: str) -> bytes:
         assert isinstance(sandbox, GrabSandbox)

@@ -57,6 +57,12 @@ class ShopeeConnector(Connector):
     def parse(self, page: LandedPage) -> Iterator[Parsed]:
         return parse.parse_page(page)
 
+    def follow_ups(self, pages: list[LandedPage]) -> Iterator[FetchedPage]:
+        """Order-status pushes (code 3) are hints: fetch the current detail of the orders they name."""
+        hinted = parse.pushed_order_sns(pages)
+        for group in batches(hinted, DETAIL_BATCH):
+            yield self._page("orders", "order_detail", self.client.get_order_detail(group), None)
+
     # --- pulls -------------------------------------------------------------------------------------------
 
     def _orders(self, window: Window, resume: dict[str, Any]) -> Iterator[FetchedPage]:

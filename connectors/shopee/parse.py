@@ -57,6 +57,21 @@ def scrub_personal_data(body: bytes) -> bytes:
     return _PERSONAL_NUMBER.sub(rb"\g<1>0", _PERSONAL_TEXT.sub(rb'\g<1>"***"', body))
 
 
+def pushed_order_sns(pages: list[LandedPage]) -> list[str]:
+    """Orders named by landed order-status pushes (code 3: ``{"data": {"ordersn": …}}``), in landing order."""
+    named: list[str] = []
+    for page in pages:
+        if page.kind != "push_hint":
+            continue
+        try:
+            push = parse_json(page.body)
+            if push.get("code") == 3 and push["data"].get("ordersn"):
+                named.append(str(push["data"]["ordersn"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # a malformed hint names nothing; the next pull catches the order anyway
+    return list(dict.fromkeys(named))
+
+
 def parse_page(page: LandedPage) -> Iterator[Parsed]:
     parser = PARSERS.get(page.kind)
     if parser is None:
