@@ -68,6 +68,9 @@ class ShopConfig(_Strict):
 class OmnikopConfig(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     timezone: str = "Asia/Jakarta"
+    # Settlement report files (GoBiz, Grab portals) dropped here, one sub-folder per platform:
+    # <inbox>/<platform>/ → imported to done/ or rejected/ by the omnikop_settlement_inbox DAG.
+    inbox: str = Field(default_factory=lambda: os.environ.get("OMNIKOP_INBOX", ".omnikop/inbox"))
     shops: tuple[ShopConfig, ...] = ()
     policy: PolicyConfig = PolicyConfig()
 

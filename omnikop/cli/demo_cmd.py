@@ -41,7 +41,7 @@ def standalone() -> None:
 
     paths, world, platforms = DemoPaths(STATE, Path("out")), demo_world(), demo_platforms()
     with ExitStack() as stack:
-        connections = start_sandboxes(stack, world, platforms, console)
+        connections = start_sandboxes(stack, world, platforms, console).connections
         prepare(paths, world, platforms).dispose()
         home = AirflowHome(paths.airflow, paths.config, connections)
         home.migrate()

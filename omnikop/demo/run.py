@@ -8,6 +8,7 @@ Running it again re-runs the same intervals against the same world: the books do
 from __future__ import annotations
 
 import json
+import os
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,13 +22,16 @@ from sqlalchemy import delete, func, select
 from connectors.base.connection import env_var_name
 from connectors.base.registry import available_platforms
 from connectors.base.sandbox.catalog import sandbox_class
+from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.tokens import StoredToken
+from connectors.base.webhooks import build_app, receiver_from_config
 from core_mapping.csv_io import import_mappings, import_members
 from core_mapping.models import Document, QuarantineItem
 from ledger.models import GoodsMovement, JournalEntry, Member
 from omnikop import migrate
+from omnikop.config import load_config
 from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.demo.outputs import write_outputs
@@ -90,18 +94,20 @@ def run_demo(console: Console, *, root: Path = STATE, out: Path = Path("out")) -
     console.rule("omnikop demo")
     with ExitStack() as stack:
         console.print(f"[1/{steps}] starting sandboxes for {', '.join(platforms)} on loopback")
-        connections = start_sandboxes(stack, world, platforms, console)
+        running = start_sandboxes(stack, world, platforms, console)
         console.print(f"[2/{steps}] omnikop database {paths.database_url}: demo members, mappings, {paths.config}")
         engine = prepare(paths, world, platforms)
+        push_and_drop_reports(stack, running, paths, engine, console)
         console.print(f"[3/{steps}] Airflow home {paths.airflow} (SQLite), pools for the partner rate limits")
-        home = AirflowHome(paths.airflow, paths.config, {**connections, "OMNIKOP_TASK_RETRIES": "0"})
+        home = AirflowHome(paths.airflow, paths.config, {**running.connections, "OMNIKOP_TASK_RETRIES": "0"})
         home.migrate(log=paths.log)
         pools = home.set_pools(platforms, log=paths.log)
         console.print("      " + ", ".join(f"{name}={slots}" for name, slots in pools.items()))
         console.print(
             f"[4/{steps}] running the DAGs through `airflow dags test` ({RUN_DAYS} days × {len(platforms)} platforms)"
         )
-        runs = [
+        runs = [{"dag_id": "omnikop_settlement_inbox", "logical_date": run_dates(world)[0].isoformat()}]
+        runs += [
             {"dag_id": f"omnikop_sync_{platform}", "logical_date": run_after.isoformat()}
             for run_after in run_dates(world)
             for platform in platforms
@@ -124,20 +130,54 @@ def run_demo(console: Console, *, root: Path = STATE, out: Path = Path("out")) -
     return result
 
 
+@dataclass
+class RunningSandboxes:
+    sandboxes: dict[str, PlatformSandbox]
+    connections: dict[str, str]  # AIRFLOW_CONN_* → JSON, how Airflow and the CLI receive the credentials
+
+
 def start_sandboxes(
     stack: ExitStack, world: World, platforms: list[str], console: Console | None = None
-) -> dict[str, str]:
-    """Serve each platform's sandbox on loopback until ``stack`` closes; return the shops' Connections as
-    ``AIRFLOW_CONN_*`` environment variables (how Airflow and the CLI receive the sandbox credentials)."""
-    connections: dict[str, str] = {}
+) -> RunningSandboxes:
+    """Serve each platform's sandbox on loopback until ``stack`` closes."""
+    running = RunningSandboxes({}, {})
     for platform in platforms:
         sandbox = sandbox_class(platform)(world)
         server = stack.enter_context(SandboxServer(sandbox.app))
+        running.sandboxes[platform] = sandbox
         for shop in sandbox.shop_refs():
-            connections[env_var_name(conn_id(platform, shop))] = json.dumps(sandbox.connection_for(shop, server.url))
+            connection = json.dumps(sandbox.connection_for(shop, server.url))
+            running.connections[env_var_name(conn_id(platform, shop))] = connection
         if console is not None:
             console.print(f"      {platform}: {server.url} ({len(sandbox.shop_refs())} shops)")
-    return connections
+    return running
+
+
+def push_and_drop_reports(
+    stack: ExitStack, running: RunningSandboxes, paths: DemoPaths, engine, console: Console
+) -> None:  # type: ignore[no-untyped-def]
+    """What the push platforms do in real life: webhook events to the receiver, settlement reports from the
+    merchant portal into the inbox (the settlement-inbox DAG imports them)."""
+    pushing = {p: s for p, s in running.sandboxes.items() if hasattr(s, "emitter")}
+    if not pushing:
+        return
+    os.environ.update(running.connections)  # the receiver reads each shop's Connection per request
+    receiver = stack.enter_context(SandboxServer(build_app(receiver_from_config(engine, load_config(paths.config)))))
+    inbox = Path(load_config(paths.config).inbox)
+    for platform, sandbox in pushing.items():
+        delivered = 0
+        folder = inbox / platform
+        folder.mkdir(parents=True, exist_ok=True)
+        for shop in sandbox.shop_refs():
+            results = sandbox.emitter.deliver(receiver.url, shop)  # type: ignore[attr-defined]
+            failed = [r for r in results if not 200 <= r.status < 300]
+            if failed:
+                raise RuntimeError(f"{platform} shop {shop}: the receiver refused {len(failed)} webhook deliveries")
+            delivered += len(results)
+            start = datetime.combine(sandbox.world.config.start, time(), UTC) - timedelta(days=1)
+            report = sandbox.settlement_report(shop, "settlement_report_csv", start, sandbox.world.as_of)  # type: ignore[attr-defined]
+            (folder / f"{shop}-settlements.csv").write_bytes(report)
+        console.print(f"      {platform}: {delivered} webhook events delivered to {receiver.url}; reports in {folder}/")
 
 
 def demo_platforms() -> list[str]:
@@ -166,6 +206,7 @@ def _configure(paths: DemoPaths, world: World, platforms: list[str], engine) -> 
     paths.config.parent.mkdir(parents=True, exist_ok=True)
     config = {
         "database": {"url": paths.database_url},
+        "inbox": str((paths.root / "inbox").resolve()),
         "shops": shop_configs(world, platforms=platforms, lookback_hours=LOOKBACK_HOURS),
     }
     paths.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from airflow.sdk import Asset
 
 LEDGER_POSTINGS = Asset(name="omnikop_ledger_postings", uri="omnikop://ledger/postings")
+SETTLEMENT_FILES = Asset(name="omnikop_settlement_files", uri="omnikop://landing/settlement-files")
 
 
 def platform_postings(platform: str) -> Asset:

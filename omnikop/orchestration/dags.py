@@ -16,7 +16,7 @@ import pendulum
 from airflow.sdk import DAG, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from omnikop.orchestration.assets import LEDGER_POSTINGS, platform_postings, pool_name
+from omnikop.orchestration.assets import LEDGER_POSTINGS, SETTLEMENT_FILES, platform_postings, pool_name
 from omnikop.orchestration.tasks import task_retries
 
 START = pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta")
@@ -107,4 +107,36 @@ def reconciliation_dag(dag_id: str = "omnikop_reconciliation") -> DAG:
             return "reconciliation arrives with the reconciliation package"  # placeholder until it lands
 
         reconcile()
+    return dag
+
+
+def settlement_inbox_dag(dag_id: str = "omnikop_settlement_inbox") -> DAG:
+    """Settlement report files (GoBiz, Grab portals) from the configured inbox into landing, hourly.
+
+    Landed reports are posted by the platform's next sync run, like any other landed page.
+    """
+    with DAG(
+        dag_id,
+        description="Import settlement report files from the inbox",
+        schedule=CronDataIntervalTimetable("15 * * * *", timezone="Asia/Jakarta"),
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=default_args(),
+        tags=TAGS,
+    ) as dag:
+
+        @task
+        def platforms() -> list[str]:
+            from omnikop.orchestration.tasks import report_platforms
+
+            return report_platforms()
+
+        @task(outlets=[SETTLEMENT_FILES])
+        def import_inbox(platform: str) -> dict[str, Any]:
+            from omnikop.orchestration.tasks import import_inbox as run
+
+            return run(platform)
+
+        import_inbox.expand(platform=platforms())
     return dag

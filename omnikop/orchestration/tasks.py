@@ -102,3 +102,40 @@ def check_ledger_or_fail() -> str:
 def task_retries() -> int:
     """Task-level retry budget (minutes-scale; the HTTP client retries for seconds). The demo sets 0."""
     return int(os.environ.get("OMNIKOP_TASK_RETRIES", "3"))
+
+
+def report_platforms() -> list[str]:
+    """Configured platforms whose settlements arrive as report files (they have a report layout)."""
+    from connectors.base.settlement_files import ImportRefused, layout_of
+    from omnikop.config import load_config
+
+    platforms = []
+    for platform in sorted({shop.platform for shop in load_config().shops}):
+        try:
+            layout_of(platform)
+        except ImportRefused:
+            continue
+        platforms.append(platform)
+    return platforms
+
+
+def import_inbox(platform: str) -> dict[str, Any]:
+    """Land every settlement report waiting in ``<inbox>/<platform>/``; moves each to done/ or rejected/."""
+    from pathlib import Path
+
+    from connectors.base.settlement_files import process_inbox
+    from omnikop.config import load_config
+    from omnikop.db import make_engine
+
+    config = load_config()
+    inbox = Path(config.inbox) / platform
+    inbox.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(config.database_url)
+    try:
+        outcomes = process_inbox(engine, platform, inbox)
+    finally:
+        engine.dispose()
+    landed = [o.path.name for o in outcomes if o.result is not None and o.result.new]
+    refused = {o.path.name: o.reason for o in outcomes if o.result is None}
+    log.info("omnikop inbox %s: %d landed, %d refused %s", platform, len(landed), len(refused), refused)
+    return {"platform": platform, "landed": landed, "refused": refused}

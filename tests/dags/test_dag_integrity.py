@@ -44,7 +44,8 @@ def test_dags_import_cleanly_without_deprecated_airflow_apis(dagbag):
     assert bag.import_errors == {}
     deprecated = [w for w in caught if "deprecat" in str(w.message).lower() or "Deprecat" in w.category.__name__]
     assert deprecated == [], [str(w.message) for w in deprecated]
-    assert {"omnikop_sync_shopee", "omnikop_ledger_check", "omnikop_reconciliation"} <= set(bag.dag_ids)
+    expected = {"omnikop_sync_shopee", "omnikop_ledger_check", "omnikop_reconciliation", "omnikop_settlement_inbox"}
+    assert expected <= set(bag.dag_ids)
 
 
 def test_sync_dag_maps_over_shops_in_the_platform_pool_and_publishes_postings(dagbag):
@@ -64,3 +65,10 @@ def test_check_and_reconciliation_dags_are_scheduled_on_the_postings_asset(dagba
         dag = bag.dags[dag_id]
         assert task_id in dag.task_ids
         assert "omnikop://ledger/postings" in str(dag.timetable.asset_condition)
+
+
+def test_settlement_inbox_dag_maps_over_the_report_platforms(dagbag):
+    bag, _ = dagbag
+    dag = bag.dags["omnikop_settlement_inbox"]
+    assert sorted(dag.task_ids) == ["import_inbox", "platforms"]
+    assert {asset.uri for asset in dag.get_task("import_inbox").outlets} == {"omnikop://landing/settlement-files"}
