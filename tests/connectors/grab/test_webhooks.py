@@ -53,7 +53,8 @@ def test_pushes_need_a_valid_unexpired_token_from_the_current_secret(receiver_ur
     url = receiver_url + "/webhooks/grab/order-state"
     fresh = issue_token(CLIENT, SECRET, time.time())
     expired = issue_token(CLIENT, SECRET, time.time() - 8 * 86400)
-    for token in (expired, fresh.replace(CLIENT, "someone-else"), fresh[:-1] + "0", "garbage"):
+    tampered = fresh[:-1] + ("1" if fresh.endswith("0") else "0")  # never equal to the real token
+    for token in (expired, fresh.replace(CLIENT, "someone-else"), tampered, "garbage"):
         assert (
             requests.post(url, data=ORDER, headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code == 401
         )
