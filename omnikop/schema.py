@@ -7,8 +7,15 @@ import connectors.base.landing
 import connectors.base.tokens
 import core_mapping.models
 import ledger.models
+import reconciliation.models
 from omnikop.db import Base
 
-TABLE_MODULES = (connectors.base.landing, connectors.base.tokens, core_mapping.models, ledger.models)
+TABLE_MODULES = (
+    connectors.base.landing,
+    connectors.base.tokens,
+    core_mapping.models,
+    ledger.models,
+    reconciliation.models,
+)
 
 metadata = Base.metadata
