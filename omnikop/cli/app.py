@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from connectors.base.errors import ConnectorError
 from core_mapping.csv_io import ImportRejected
 from ledger.errors import LedgerError
-from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, mapping_cmds, sandbox_cmd, sync_cmd
+from omnikop.cli import bank_cmd, db_cmd, demo_cmd, ledger_cmd, mapping_cmds, recon_cmd, sandbox_cmd, sync_cmd
 from omnikop.cli.common import config, errors
 from omnikop.config import ConfigError
 
@@ -28,6 +28,9 @@ app.add_typer(mapping_cmds.members, name="members")
 app.add_typer(mapping_cmds.mappings, name="mappings")
 app.add_typer(sync_cmd.quarantine_app, name="quarantine")
 app.command("sync")(sync_cmd.sync)
+app.add_typer(recon_cmd.app, name="recon")
+# Becomes `omnikop import bank` when the `import` group (settlement files) lands; same function.
+app.command("import-bank")(bank_cmd.bank)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(demo_cmd.airflow_app, name="airflow")
 
