@@ -72,7 +72,8 @@ def list_variances(
         console.print("no open variances" if only_open else "no variances")
         return
     table = Table(title=f"{len(rows)} variance(s)")
-    for heading in ("id", "status", "category", "where", "subject", "difference", "age"):
+    table.add_column("id", no_wrap=True, min_width=13)
+    for heading in ("status", "category", "where", "subject", "difference", "age"):
         table.add_column(heading, justify="right" if heading in ("difference", "age") else "left")
     for v in rows:
         where = f"{v.platform}:{v.shop_ref}" if v.platform else f"bank {v.bank_account}"
@@ -103,14 +104,12 @@ def show(variance_id: str = typer.Argument(..., help="the variance id (from `rec
     )
     console.print(f"  {variance.detail}")
     console.print(f"  links: {variance.links}")
-    table = Table(title="audit trail")
-    for heading in ("when (UTC)", "who", "action", "outcome", "why", "what happened"):
-        table.add_column(heading)
+    console.print("audit trail (UTC):")
     for entry in trail:
-        table.add_row(
-            f"{entry.at:%Y-%m-%d %H:%M:%S}", entry.actor, entry.action, entry.outcome, entry.note, entry.message
+        why = f" — why: {entry.note}" if entry.note else ""
+        console.print(
+            f"  {entry.at:%Y-%m-%d %H:%M:%S} {entry.actor}: {entry.action} → {entry.outcome}: {entry.message}{why}"
         )
-    console.print(table)
 
 
 @app.command("resolve")

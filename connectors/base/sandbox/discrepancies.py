@@ -51,7 +51,8 @@ def inject_discrepancies(world: World) -> None:
     """Mutate the generated orders (before the wallet is built) and record every injected discrepancy."""
     platform = target_platform(world)
     solo, shared = world.shops_on(platform)[:2]
-    solo_orders, shared_orders = _plain_settled(world, solo), _plain_settled(world, shared)
+    solo_orders = _plain_settled(world, solo)
+    shared_orders = [o for o in _plain_settled(world, shared) if o.settlements[0].net >= 2 * SHORT_PAYOUT]
     if len(solo_orders) < 3 or not shared_orders:
         raise ValueError("the world is too small to inject discrepancies: it needs 3 settled orders per shop")
     missing = solo_orders[len(solo_orders) // 2]
@@ -68,7 +69,7 @@ def inject_discrepancies(world: World) -> None:
             shared.shop_ref,
             short.order_ref,
             net,
-            net - min(SHORT_PAYOUT, net // 2),
+            net - SHORT_PAYOUT,
             short.settlements[0].released_at,
         ),
         Discrepancy(
