@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,44 +102,44 @@ class ReconSetup:
 SetupFactory = Callable[..., ReconSetup]
 
 
-@pytest.fixture
-def served_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SetupFactory]:
-    """``served_world(db_url, discrepancies=…, layout=…)``: a served world and a configured omnikop for it."""
-    servers: list[SandboxServer] = []
-
-    def make(db_url: str, *, discrepancies: bool, layout: str = "bca") -> ReconSetup:
-        generated = World.generate(WorldConfig(**SMALL_WORLD, discrepancies=discrepancies))  # type: ignore[arg-type]
-        sandbox = ShopeeSandbox(generated)
-        server = SandboxServer(sandbox.app).start()
-        servers.append(server)
+@contextmanager
+def serve_world(
+    db_url: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, *, discrepancies: bool, layout: str = "bca"
+) -> Iterator[ReconSetup]:
+    """Serve a small world on loopback, configure omnikop for it (``workdir/omnikop.yaml``), load members."""
+    generated = World.generate(WorldConfig(**SMALL_WORLD, discrepancies=discrepancies))  # type: ignore[arg-type]
+    sandbox = ShopeeSandbox(generated)
+    with SandboxServer(sandbox.app) as server:
         config = {
             "database": {"url": db_url},
             "shops": shop_configs(generated),
             "reconciliation": {"bank_accounts": {BANK_ACCOUNT: {"preset": layout}}},
         }
-        (tmp_path / "omnikop.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-        env = {**os.environ, "OMNIKOP_CONFIG": str(tmp_path / "omnikop.yaml")}
+        (workdir / "omnikop.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        env = {**os.environ, "OMNIKOP_CONFIG": str(workdir / "omnikop.yaml")}
         env.pop("OMNIKOP_DATABASE_URL", None)
         for shop in sandbox.shop_refs():
             name, value = env_var_name(conn_id("shopee", shop)), json.dumps(sandbox.connection_for(shop, server.url))
             env[name] = value
             monkeypatch.setenv(name, value)  # for in-process syncs
-        setup = ReconSetup(generated, db_url, tmp_path, env, layout)
+        setup = ReconSetup(generated, db_url, workdir, env, layout)
         with setup.session() as session:
             import_members(session, io.StringIO(members_csv(generated)))
             import_mappings(session, io.StringIO(mappings_csv(generated)))
-        return setup
-
-    yield make
-    for server in servers:
-        server.stop()
+        yield setup
 
 
 @pytest.fixture
-def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
-    """SQLite only, for tests about files and browsers rather than databases."""
-    path = tmp_path / "omnikop-sqlite.db"
-    shutil.copy(sqlite_template, path)
+def served_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SetupFactory]:
+    """``served_world(db_url, discrepancies=…, layout=…)``: a served world and a configured omnikop for it."""
+    with ExitStack() as stack:
+        yield lambda db_url, **options: stack.enter_context(serve_world(db_url, tmp_path, monkeypatch, **options))
+
+
+def sqlite_copy(template: Path, folder: Path) -> str:
+    """A migrated SQLite database, for tests about files and browsers rather than databases."""
+    path = folder / "omnikop-sqlite.db"
+    shutil.copy(template, path)
     return f"sqlite:///{path}"
 
 
