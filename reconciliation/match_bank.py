@@ -89,8 +89,8 @@ def match_bank(
     withdrawals = withdrawals_of(wallet)
     done_w = set(zip(matches["platform"], matches["shop_ref"], matches["movement_ref"], strict=True))
     done_l = set(matches["bank_line_id"])
-    key = list(zip(withdrawals["platform"], withdrawals["shop_ref"], withdrawals["movement_ref"], strict=True))
-    open_w = withdrawals[[k not in done_w for k in key]]
+    key = zip(withdrawals["platform"], withdrawals["shop_ref"], withdrawals["movement_ref"], strict=True)
+    open_w = withdrawals[pd.Series([k not in done_w for k in key], index=withdrawals.index, dtype=bool)]
     credits = bank_lines[(bank_lines["amount"] > 0) & ~bank_lines["bank_line_id"].isin(done_l)]
     used_w: set[tuple[str, str, str]] = set()
     used_l: set[int] = set()
