@@ -45,7 +45,10 @@ CATEGORIES: dict[str, Category] = {
         Category("duplicate_wallet_credit", "settlement_wallet", "settlement credited twice", "receivable"),
         Category("excess_wallet_credit", "settlement_wallet", "wallet credited more than settled", "receivable"),
         Category(
-            "wallet_credit_without_settlement", "settlement_wallet", "wallet credit with no settlement", "receivable"
+            "wallet_credit_without_settlement",
+            "settlement_wallet",
+            "wallet movement no settlement explains",
+            "receivable",
         ),
         Category("balance_mismatch", "wallet_balance", "ledger receivable ≠ wallet balance, unexplained", "receivable"),
         Category("withdrawal_not_in_bank", "wallet_bank", "withdrawal never reached the bank", "in_transit"),

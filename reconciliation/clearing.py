@@ -41,7 +41,9 @@ def bank_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day
 def post_bank_matches(
     session: Session, matches: Sequence[Mapping[str, Any]], ledger_accounts: Mapping[str, str]
 ) -> int:
-    """Post and record the new matches; ``ledger_accounts`` maps a bank account name to its ledger account."""
+    """Post and record the new matches; ``ledger_accounts`` maps a bank account name to its ledger account
+    (an account whose statements were imported but which is no longer configured books to 1-1200, the
+    configuration's default)."""
     closed = closed_through(session)
     first_open_day = closed + timedelta(days=1) if closed else None
     now = datetime.now(UTC)

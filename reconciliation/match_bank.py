@@ -65,7 +65,7 @@ def candidates(withdrawals: pd.DataFrame, credits: pd.DataFrame, window_days: in
     pairs = withdrawals.merge(credits, on="amount", suffixes=("", "_line"))
     if pairs.empty:
         return pairs.assign(ref_match=pd.Series(dtype=bool), distance=pd.Series(dtype="int64"))
-    lag = pairs.apply(lambda row: (row["booked_on"] - row["occurred_on"]).days, axis=1).astype("int64")
+    lag = (pd.to_datetime(pairs["booked_on"]) - pd.to_datetime(pairs["occurred_on"])).dt.days.astype("int64")
     pairs = pairs.assign(distance=lag.abs(), lag=lag)
     pairs = pairs[(pairs["lag"] >= -1) & (pairs["lag"] <= window_days)]
     reference = pairs["bank_reference"].str.upper()

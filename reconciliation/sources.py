@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
@@ -89,6 +89,7 @@ MATCH_COLUMNS = {
     "method": "object",
     "entry_id": "int64",
 }
+OPENING_REASONS = ("CONSIGNMENT_RECEIVED", "STOCK_COUNT_ADJUSTMENT")  # movements that set a counted level
 GOODS_COLUMNS = {"location": "object", "product_ref": "object", "quantity": "int64", "has_opening": "bool"}
 
 
@@ -241,13 +242,16 @@ def _matches(session: Session) -> pd.DataFrame:
 
 def _goods(session: Session, as_of: date) -> pd.DataFrame:
     """Unit-ledger quantity per location and product, and whether it has an opening count to compare from."""
-    totals: dict[tuple[str, str], list[int | bool]] = {}
-    query = select(GoodsMovement.location, GoodsMovement.product_ref, GoodsMovement.quantity, GoodsMovement.reason)
-    for location, product, quantity, reason in session.execute(query.where(GoodsMovement.effective_date <= as_of)):
-        entry = totals.setdefault((location, product), [0, False])
-        entry[0] = int(entry[0]) + quantity
-        entry[1] = bool(entry[1]) or reason in ("CONSIGNMENT_RECEIVED", "STOCK_COUNT_ADJUSTMENT")
+    opening = func.max(case((GoodsMovement.reason.in_(OPENING_REASONS), 1), else_=0))
+    query = (
+        select(GoodsMovement.location, GoodsMovement.product_ref, func.sum(GoodsMovement.quantity), opening)
+        .where(GoodsMovement.effective_date <= as_of)
+        .group_by(GoodsMovement.location, GoodsMovement.product_ref)
+    )
     return frame(
-        ({"location": k[0], "product_ref": k[1], "quantity": v[0], "has_opening": v[1]} for k, v in totals.items()),
+        (
+            {"location": location, "product_ref": product, "quantity": int(quantity), "has_opening": bool(flag)}
+            for location, product, quantity, flag in session.execute(query)
+        ),
         GOODS_COLUMNS,
     )

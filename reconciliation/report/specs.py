@@ -103,6 +103,7 @@ SPECS: dict[str, tuple[str, list[Column]]] = {
             ("id", "Id", "text"),
             ("level", "Level", "text"),
             ("category", "Category", "text"),
+            ("what", "What", "text"),
             ("where", "Platform / shop / bank", "text"),
             ("subject", "Subject", "text"),
             ("occurred_on", "Since", "date"),

@@ -16,6 +16,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectors.base.sandbox.discrepancies import Discrepancy
 
 PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
 PPH22_BPS = 50  # PMK 37/2025: 0.5 % of gross collected by designated marketplaces
@@ -180,7 +184,7 @@ class World:
         self.products: list[Product] = []
         self.orders: list[WorldOrder] = []
         self.wallet: list[WalletEntry] = []
-        self.discrepancies: list = []  # ground truth of what was injected (WorldConfig.discrepancies)
+        self.discrepancies: list[Discrepancy] = []  # ground truth of what was injected (WorldConfig.discrepancies)
         self.end = datetime.combine(config.start + timedelta(days=config.days), time(), UTC)
         # Default clock: everything in the generated history has happened (settlements, late refunds, payouts).
         self.as_of = self.end + timedelta(days=40)
