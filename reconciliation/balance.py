@@ -32,8 +32,9 @@ ITEM_COLUMNS = [
 
 
 def reported_balances(wallet: pd.DataFrame) -> pd.DataFrame:
-    """Per shop, the platform's running balance after its latest movement that reports one."""
-    known = wallet[wallet["balance_after"].notna()].sort_values(["occurred_at", "movement_ref"], kind="stable")
+    """Per shop, the platform's running balance after its latest movement that reports one. Movements at the
+    same second keep the order the platform listed them in (the frame's order), which is its balance order."""
+    known = wallet[wallet["balance_after"].notna()].sort_values("occurred_at", kind="stable")
     latest = known.groupby(["platform", "shop_ref"], as_index=False).tail(1)
     return latest[["platform", "shop_ref", "occurred_on", "balance_after"]].rename(
         columns={"occurred_on": "balance_on", "balance_after": "wallet_balance"}

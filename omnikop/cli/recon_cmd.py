@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ledger.money import format_idr
@@ -97,19 +99,18 @@ def show(variance_id: str = typer.Argument(..., help="the variance id (from `rec
         trail = list(
             session.scalars(select(AuditEntry).where(AuditEntry.variance_id == variance_id).order_by(AuditEntry.id))
         )
-    console.print(f"{variance.id} {variance.category} [{variance.status}] {variance.subject}")
-    console.print(
+    plain = partial(console.print, markup=False, highlight=False)  # notes and subjects are data, not markup
+    plain(f"{variance.id} {variance.category} [{variance.status}] {variance.subject}")
+    plain(
         f"  expected {variance.expected}, actual {variance.actual}, difference {variance.difference} {variance.unit};"
         f" since {variance.occurred_on} ({variance.age_days} d)"
     )
-    console.print(f"  {variance.detail}")
-    console.print(f"  links: {variance.links}")
-    console.print("audit trail (UTC):")
+    plain(f"  {variance.detail}")
+    plain(f"  links: {variance.links}")
+    plain("audit trail (UTC):")
     for entry in trail:
         why = f" — why: {entry.note}" if entry.note else ""
-        console.print(
-            f"  {entry.at:%Y-%m-%d %H:%M:%S} {entry.actor}: {entry.action} → {entry.outcome}: {entry.message}{why}"
-        )
+        plain(f"  {entry.at:%Y-%m-%d %H:%M:%S} {entry.actor}: {entry.action} → {entry.outcome}: {entry.message}{why}")
 
 
 @app.command("resolve")
@@ -122,13 +123,15 @@ def resolve(
     """Resolve a variance. adjust / write-off post one balanced adjustment entry (once); every attempt is audited."""
     from reconciliation.actions import resolve_variance
 
+    if not note.strip() or not by.strip():
+        raise typer.BadParameter("say why (--note) and who (--by); both go into the audit trail")
     with transaction(engine()) as session:
         outcome = resolve_variance(session, config(), variance_id, action.value, note, by)
     line = f"{outcome.variance_id} {outcome.action}: {outcome.outcome} — {outcome.message} (status {outcome.status})"
     if outcome.outcome == "refused":
-        errors.print(f"[red]refused:[/red] {line}")
+        errors.print(f"[red]refused:[/red] {escape(line)}")
         raise typer.Exit(1)
-    console.print(line)
+    console.print(line, markup=False, highlight=False)
 
 
 @app.command("report")
