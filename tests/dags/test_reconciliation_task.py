@@ -12,7 +12,7 @@ import yaml
 from airflow.sdk.exceptions import AirflowFailException
 
 from omnikop.orchestration.tasks import reconcile_and_report
-from tests.reconciliation.conftest import BANK_ACCOUNT, import_statement, serve_world, sqlite_copy
+from tests.reconciliation.helpers import BANK_ACCOUNT, import_statement, serve_world, sqlite_copy
 
 RUN_AFTER = datetime(2026, 1, 31, 2, 0, tzinfo=UTC)  # 09:00 WIB on the last day of January
 

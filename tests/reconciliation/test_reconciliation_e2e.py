@@ -13,7 +13,7 @@ from ledger.reports import balances_by
 from reconciliation.actions import variance_source_ref
 from reconciliation.models import AuditEntry, BankLine, Variance
 from reconciliation.run import open_amount, run_reconciliation
-from tests.reconciliation.conftest import BANK_ACCOUNT, IMPORT_BANK, SetupFactory, import_statement
+from tests.reconciliation.helpers import BANK_ACCOUNT, IMPORT_BANK, SetupFactory, import_statement
 
 
 def test_each_injected_discrepancy_is_found_once_with_its_amounts_and_an_adjustment_posts_once(

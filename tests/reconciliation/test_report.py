@@ -21,7 +21,7 @@ from reconciliation.report.specs import SHEETS, SPECS
 from reconciliation.report.tables import bank_matched_in_ledger
 from reconciliation.report.write import write_report
 from reconciliation.run import run_reconciliation
-from tests.reconciliation.conftest import BANK_ACCOUNT, import_statement, serve_world, sqlite_copy
+from tests.reconciliation.helpers import BANK_ACCOUNT, import_statement, serve_world, sqlite_copy
 
 PERIOD, END = "2026-01", date(2026, 1, 31)
 
