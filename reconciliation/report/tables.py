@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import or_, select
@@ -93,9 +94,7 @@ def _variances(session: Session, start: date, end: date) -> tuple[pd.DataFrame, 
                 "aging": aging_bucket(v.age_days),
                 "status": v.status,
                 "resolution": v.resolution or "",
-                "documents": "; ".join(
-                    f"{d['type']} {d['ref']} (page {d.get('raw_page', d.get('raw_pages', '-'))})" for d in documents
-                ),
+                "documents": "; ".join(f"{d['type']} {d['ref']} (raw page {_pages(d)})" for d in documents),
             }
         )
     variances = pd.DataFrame(rows, columns=[c for c, _, _ in SPECS["variances"][1]]).astype(
@@ -121,6 +120,11 @@ def _variances(session: Session, start: date, end: date) -> tuple[pd.DataFrame, 
         columns=[c for c, _, _ in SPECS["audit"][1]],
     )
     return variances, audit
+
+
+def _pages(document: dict[str, Any]) -> str:
+    pages = document.get("raw_pages") or [document.get("raw_page", "-")]
+    return ", ".join(str(page) for page in pages)
 
 
 def _ledger(session: Session, config: OmnikopConfig, end: date) -> pd.DataFrame:
