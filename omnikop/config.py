@@ -8,11 +8,14 @@ one config can be pointed at PostgreSQL. Validation errors name the offending ke
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from reconciliation.bank_layouts import PRESETS, BankColumns, BankLayout
 
 DEFAULT_CONFIG_PATH = Path("omnikop.yaml")
 DEFAULT_DATABASE_URL = "sqlite:///.omnikop/omnikop.db"
@@ -65,6 +68,65 @@ class ShopConfig(_Strict):
         return str(value) if isinstance(value, int) else value
 
 
+class BankAccountConfig(_Strict):
+    """One bank account whose statements are imported: a layout ``preset`` and/or ``columns``, plus overrides."""
+
+    preset: str | None = Field(None, description=f"one of: {', '.join(sorted(PRESETS))}")
+    columns: BankColumns | None = None
+    date_format: str | None = None
+    decimal: Literal[".", ","] | None = None
+    thousands: Literal[",", ".", " ", ""] | None = None
+    delimiter: str | None = Field(None, min_length=1, max_length=1)
+    encoding: str | None = None
+    reference_pattern: str | None = None
+    footer_labels: tuple[str, ...] | None = None
+    ledger_account: str = Field("1-1200", description="the ledger's account for this bank account")
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRESETS:
+            raise ValueError(f"unknown preset {value!r}; presets are {', '.join(sorted(PRESETS))}")
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_layout(self) -> BankAccountConfig:
+        if self.preset is None and self.columns is None:
+            raise ValueError("give a 'preset' or the 'columns' (date, description, reference, debit/credit or amount)")
+        self.layout()  # a bad combination (e.g. equal separators) is refused here, with the account named
+        return self
+
+    def layout(self) -> BankLayout:
+        """The preset (if any) with this account's settings laid over it."""
+        overrides = {
+            name: value
+            for name, value in self.model_dump(exclude={"preset", "ledger_account"}).items()
+            if value is not None
+        }
+        base = PRESETS[self.preset].model_dump() if self.preset else {}
+        return BankLayout.model_validate({**base, **overrides})
+
+
+class ReconciliationConfig(_Strict):
+    """Finance reconciliation (``reconciliation/``): thresholds, report folder and bank accounts."""
+
+    settlement_due_days: int = Field(7, ge=0, le=365, description="a completed order unsettled after this is late")
+    wallet_grace_days: int = Field(1, ge=0, le=60, description="time for a released settlement to reach the wallet")
+    bank_window_days: int = Field(3, ge=0, le=30, description="days a withdrawal may take to reach the bank")
+    net_tolerance: int = Field(0, ge=0, description="rupiah a settlement may differ from its order before it counts")
+    alert_open_amount: int = Field(0, ge=0, description="alert when open variances exceed this many rupiah")
+    report_dir: str = "out/reconciliation"
+    bank_accounts: dict[str, BankAccountConfig] = Field(default_factory=dict)
+
+    @field_validator("bank_accounts")
+    @classmethod
+    def _account_names(cls, value: dict[str, BankAccountConfig]) -> dict[str, BankAccountConfig]:
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
+                raise ValueError(f"bank account name {name!r}: use 1-40 letters, digits, '.', '_' or '-'")
+        return value
+
+
 class OmnikopConfig(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     timezone: str = "Asia/Jakarta"
@@ -73,10 +135,20 @@ class OmnikopConfig(_Strict):
     inbox: str = Field(default_factory=lambda: os.environ.get("OMNIKOP_INBOX", ".omnikop/inbox"))
     shops: tuple[ShopConfig, ...] = ()
     policy: PolicyConfig = PolicyConfig()
+    reconciliation: ReconciliationConfig = ReconciliationConfig()
 
     @property
     def database_url(self) -> str:
         return os.environ.get("OMNIKOP_DATABASE_URL") or self.database.url
+
+    def bank_account(self, name: str) -> BankAccountConfig:
+        try:
+            return self.reconciliation.bank_accounts[name]
+        except KeyError:
+            known = ", ".join(sorted(self.reconciliation.bank_accounts)) or "none configured"
+            raise ConfigError(
+                f"no bank account {name!r} under 'reconciliation.bank_accounts' (configured: {known})"
+            ) from None
 
     def shop(self, platform: str, shop_ref: str) -> ShopConfig:
         for shop in self.shops:

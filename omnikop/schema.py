@@ -8,6 +8,7 @@ import connectors.base.tokens
 import connectors.base.webhooks
 import core_mapping.models
 import ledger.models
+import reconciliation.models
 from omnikop.db import Base
 
 TABLE_MODULES = (
@@ -16,6 +17,7 @@ TABLE_MODULES = (
     connectors.base.webhooks,
     core_mapping.models,
     ledger.models,
+    reconciliation.models,
 )
 
 metadata = Base.metadata

@@ -11,12 +11,14 @@ from connectors.base.errors import ConnectorError
 from core_mapping.csv_io import ImportRejected
 from ledger.errors import LedgerError
 from omnikop.cli import (
+    bank_cmd,
     connector_cmd,
     db_cmd,
     demo_cmd,
     import_cmd,
     ledger_cmd,
     mapping_cmds,
+    recon_cmd,
     sandbox_cmd,
     sync_cmd,
     webhooks_cmd,
@@ -41,6 +43,8 @@ app.add_typer(sync_cmd.quarantine_app, name="quarantine")
 app.command("sync")(sync_cmd.sync)
 app.add_typer(webhooks_cmd.app, name="webhooks")
 app.add_typer(import_cmd.app, name="import")
+app.add_typer(recon_cmd.app, name="recon")
+import_cmd.app.command("bank")(bank_cmd.bank)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(demo_cmd.airflow_app, name="airflow")
 

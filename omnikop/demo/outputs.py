@@ -1,5 +1,5 @@
 """The files a finance person reads after a run: trial balance, journal, Beancount books, member statements,
-quarantine list."""
+quarantine list, and the reconciliation report the reconciliation DAG wrote into ``out/reconciliation/``."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ def write_outputs(engine: Engine, out: Path) -> tuple[list[Path], str]:
                     ]
                 )
         files.append(path)
+    files.extend(sorted((out / "reconciliation").glob("reconciliation-*")))
     return files, bean_check(books)
 
 

@@ -18,6 +18,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from connectors.base.connection import env_var_name
 from connectors.base.registry import available_platforms
@@ -36,9 +37,13 @@ from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.demo.outputs import write_outputs
 from omnikop.orchestration.airflow_env import AirflowHome
+from reconciliation.models import Variance
 
 STATE = Path(".omnikop")
-DEMO_WORLD = WorldConfig(seed=2026, members=8, orders_per_day=6, days=14, start=date(2026, 10, 1))
+# The demo world carries the injected reconciliation discrepancies, so the demo report shows each kind.
+DEMO_WORLD = WorldConfig(seed=2026, members=8, orders_per_day=6, days=14, start=date(2026, 10, 1), discrepancies=True)
+BANK_ACCOUNT = "bca-operasional"
+ALERT_OPEN_AMOUNT = 10_000_000  # above the injected discrepancies, so the demo's reconciliation run passes
 RUN_DAYS = 2  # daily DAG runs at the end of the demo span
 LOOKBACK_HOURS = 24 * 22  # the first run reaches back over the whole demo history
 
@@ -95,7 +100,9 @@ def run_demo(console: Console, *, root: Path = STATE, out: Path = Path("out")) -
     with ExitStack() as stack:
         console.print(f"[1/{steps}] starting sandboxes for {', '.join(platforms)} on loopback")
         running = start_sandboxes(stack, world, platforms, console)
-        console.print(f"[2/{steps}] omnikop database {paths.database_url}: demo members, mappings, {paths.config}")
+        console.print(
+            f"[2/{steps}] omnikop database {paths.database_url}: demo members, mappings, bank statement, {paths.config}"
+        )
         engine = prepare(paths, world, platforms)
         push_and_drop_reports(stack, running, paths, engine, console)
         console.print(f"[3/{steps}] Airflow home {paths.airflow} (SQLite), pools for the partner rate limits")
@@ -208,6 +215,11 @@ def _configure(paths: DemoPaths, world: World, platforms: list[str], engine) -> 
         "database": {"url": paths.database_url},
         "inbox": str((paths.root / "inbox").resolve()),
         "shops": shop_configs(world, platforms=platforms, lookback_hours=LOOKBACK_HOURS),
+        "reconciliation": {
+            "report_dir": str((paths.out / "reconciliation").resolve()),
+            "alert_open_amount": ALERT_OPEN_AMOUNT,
+            "bank_accounts": {BANK_ACCOUNT: {"preset": "bca"}},
+        },
     }
     paths.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     with transaction(engine) as session:
@@ -215,6 +227,21 @@ def _configure(paths: DemoPaths, world: World, platforms: list[str], engine) -> 
         import_mappings(session, io.StringIO(mappings_csv(world, platforms=platforms)), "demo mappings")
         # The sandboxes are new on every demo run, so tokens they issued last time mean nothing to them now.
         session.execute(delete(StoredToken).where(StoredToken.platform.in_(platforms)))
+        _import_bank_statement(session, paths, world, platforms)
+
+
+def _import_bank_statement(session: Session, paths: DemoPaths, world: World, platforms: list[str]) -> None:
+    """The cooperative's bank statement for the demo span, imported as `omnikop import bank` does (idempotent)."""
+    from connectors.base.sandbox.bank import bank_statement_csv
+    from reconciliation.bank_csv import parse_statement
+    from reconciliation.bank_layouts import PRESETS
+    from reconciliation.bank_store import store_statement
+
+    shops = [(shop.platform, shop.shop_ref) for shop in world.shops if shop.platform in platforms]
+    path = paths.config.parent / "bank-bca.csv"
+    path.write_text(bank_statement_csv(world, "bca", shops=shops), encoding="utf-8")
+    data = path.read_bytes()
+    store_statement(session, BANK_ACCOUNT, path.name, data, parse_statement(data, PRESETS["bca"], str(path)), "bca")
 
 
 def _run_dags(console: Console, home: AirflowHome, runs: list[dict], paths: DemoPaths, engine) -> None:  # type: ignore[no-untyped-def]
@@ -250,6 +277,7 @@ def _counts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
             "journal entries": count(JournalEntry),
             "goods movements": count(GoodsMovement),
             "quarantined (open)": count(QuarantineItem, QuarantineItem.resolved_at.is_(None)),
+            "reconciliation variances (open)": count(Variance, Variance.status == "open"),
         }
 
 

@@ -91,20 +91,27 @@ def ledger_check_dag(dag_id: str = "omnikop_ledger_check") -> DAG:
 
 
 def reconciliation_dag(dag_id: str = "omnikop_reconciliation") -> DAG:
-    """Orders ↔ settlements ↔ wallet ↔ bank reconciliation, scheduled on new postings."""
+    """Orders ↔ settlements ↔ wallet ↔ bank reconciliation whenever postings land: match, write the month's
+    report, and fail (the alert) when open variances exceed ``reconciliation.alert_open_amount``."""
     with DAG(
         dag_id,
-        description="Reconciliation for finance",
+        description="Reconciliation for finance: matching, report, alert on open variances",
         schedule=[LEDGER_POSTINGS],
         start_date=START,
         catchup=False,
+        max_active_runs=1,
         default_args=default_args(),
         tags=TAGS,
+        doc_md=reconciliation_dag.__doc__,
     ) as dag:
 
         @task
-        def reconcile() -> str:
-            return "reconciliation arrives with the reconciliation package"  # placeholder until it lands
+        def reconcile() -> dict[str, Any]:
+            from omnikop.orchestration.tasks import reconcile_and_report
+
+            # Asset-triggered runs have no logical date (Airflow 3): then the day the run was triggered.
+            run = get_current_context()["dag_run"]
+            return reconcile_and_report(run.logical_date or run.run_after)
 
         reconcile()
     return dag

@@ -99,6 +99,54 @@ def check_ledger_or_fail() -> str:
     return report.summary()
 
 
+def reconcile_and_report(run_after: datetime) -> dict[str, Any]:
+    """Run the matching as of the run's business day, write that month's report to
+    ``reconciliation.report_dir``, then alert: when the open money variances exceed
+    ``reconciliation.alert_open_amount`` the task fails (no retries: only finance can fix it) with the
+    amounts in the message. The report and the variances are committed before the alert is raised, so
+    finance always has the report that explains the alert."""
+    from pathlib import Path
+
+    from ledger.money import format_idr
+    from ledger.posting import BUSINESS_TIMEZONE
+    from omnikop.config import load_config
+    from omnikop.db import make_engine, transaction
+    from reconciliation.report.write import write_report
+    from reconciliation.run import open_amount, run_reconciliation
+
+    config = load_config()
+    day = datetime.fromtimestamp(run_after.timestamp(), UTC).astimezone(BUSINESS_TIMEZONE).date()
+    period = f"{day:%Y-%m}"
+    engine = make_engine(config.database_url)
+    try:
+        with transaction(engine) as session:
+            result = run_reconciliation(session, config, as_of=day)
+            files = write_report(session, config, result, period, Path(config.reconciliation.report_dir))
+            still_open = open_amount(session)
+    finally:
+        engine.dispose()
+    summary = {
+        "as_of": day.isoformat(),
+        "period": period,
+        "variances": result.counts(),
+        "new": result.saved.detected,
+        "bank_matches_posted": result.matches_posted,
+        "open_amount": still_open,
+        "report": str(files[0]),
+    }
+    log.info("omnikop reconciliation %s", summary)
+    threshold = config.reconciliation.alert_open_amount
+    if still_open > threshold:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(
+            f"reconciliation alert: open variances {format_idr(still_open)} exceed the threshold"
+            f" {format_idr(threshold)} (reconciliation.alert_open_amount); review them with"
+            f" `omnikop recon list --open` or in the report {files[0]}"
+        )
+    return summary
+
+
 def task_retries() -> int:
     """Task-level retry budget (minutes-scale; the HTTP client retries for seconds). The demo sets 0."""
     return int(os.environ.get("OMNIKOP_TASK_RETRIES", "3"))

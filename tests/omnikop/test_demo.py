@@ -34,7 +34,14 @@ def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_noth
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "bean-check: passed" in first.stdout
     out = tmp_path / "out"
-    for name in ("trial_balance.csv", "journal.csv", "ledger.beancount", "statements/member-0001.html"):
+    for name in (
+        "trial_balance.csv",
+        "journal.csv",
+        "ledger.beancount",
+        "statements/member-0001.html",
+        "reconciliation/reconciliation-2026-10.html",
+        "reconciliation/reconciliation-2026-10.xlsx",
+    ):
         assert (out / name).stat().st_size > 0, name
     assert "omnikop_ledger_check: success" in first.stdout
     books = fingerprint(tmp_path)

@@ -16,6 +16,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectors.base.sandbox.discrepancies import Discrepancy
 
 PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
 PPH22_BPS = 50  # PMK 37/2025: 0.5 % of gross collected by designated marketplaces
@@ -39,6 +43,9 @@ class WorldConfig:
     late_refund_rate: float = 0.06
     voucher_rate: float = 0.15
     withdrawal_every_days: int = 3
+    # Off by default (every other sandbox renders the same world): inject the reconciliation discrepancies of
+    # ``connectors.base.sandbox.discrepancies`` and record them as ground truth in ``World.discrepancies``.
+    discrepancies: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,7 @@ class World:
         self.products: list[Product] = []
         self.orders: list[WorldOrder] = []
         self.wallet: list[WalletEntry] = []
+        self.discrepancies: list[Discrepancy] = []  # ground truth of what was injected (WorldConfig.discrepancies)
         self.end = datetime.combine(config.start + timedelta(days=config.days), time(), UTC)
         # Default clock: everything in the generated history has happened (settlements, late refunds, payouts).
         self.as_of = self.end + timedelta(days=40)
@@ -248,6 +256,10 @@ class World:
                 self._add_products(rng, shop)
         for shop in self.shops:
             self._add_orders(rng, shop)
+        if config.discrepancies:
+            from connectors.base.sandbox.discrepancies import inject_discrepancies
+
+            inject_discrepancies(self)
         for shop in self.shops:
             self._add_wallet(shop)
 
@@ -384,6 +396,10 @@ class World:
                 )
                 previous = revision.net
         events.sort(key=lambda entry: (entry.occurred_at, entry.movement_ref))
+        if self.config.discrepancies:
+            from connectors.base.sandbox.discrepancies import tamper_wallet
+
+            events = tamper_wallet(self, shop, events)
         balance, result = 0, []
         payday = datetime.combine(self.config.start, time(9), UTC) + timedelta(days=self.config.withdrawal_every_days)
         last = self.end + timedelta(days=30)

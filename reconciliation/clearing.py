@@ -1,0 +1,66 @@
+"""Money in transit reaches the bank: each new withdrawal ↔ bank credit match posts Dr bank / Cr 1-1350
+(coop_accounting.md §3.1 item 9: "payout in transit" is zero once the bank statement is matched).
+
+Idempotent twice over: the entry's key is derived from the withdrawal, and the match row is unique per
+withdrawal and per bank line. A match whose bank date lies in a closed period is posted on the first open
+day instead (corrections go into the open period).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core_mapping.policy import IN_TRANSIT
+from ledger.periods import closed_through
+from ledger.posting import EntryDraft, credit, debit, post_entry
+from reconciliation.models import BankMatch
+
+SOURCE_TYPE = "reconciliation"
+
+
+def bank_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day: date | None) -> EntryDraft:
+    platform, shop, ref, amount = match["platform"], match["shop_ref"], match["movement_ref"], match["amount"]
+    shop_dim = f"{platform}:{shop}"
+    day: date = match["booked_on"]
+    if first_open_day is not None and day < first_open_day:
+        day = first_open_day
+    return EntryDraft(
+        idempotency_key=f"recon:bank-match:{platform}:{shop}:{ref}",
+        effective_date=day,
+        lines=(debit(bank_account, amount, shop_ref=shop_dim), credit(IN_TRANSIT, amount, shop_ref=shop_dim)),
+        description=f"Withdrawal {ref} of {shop_dim} received in bank {match['account']} ({match['method']} match)",
+        source_type=SOURCE_TYPE,
+        source_ref=f"{platform}:{shop}:wallet:{ref}#bank",
+    )
+
+
+def post_bank_matches(
+    session: Session, matches: Sequence[Mapping[str, Any]], ledger_accounts: Mapping[str, str]
+) -> int:
+    """Post and record the new matches; ``ledger_accounts`` maps a bank account name to its ledger account
+    (an account whose statements were imported but which is no longer configured books to 1-1200, the
+    configuration's default)."""
+    closed = closed_through(session)
+    first_open_day = closed + timedelta(days=1) if closed else None
+    now = datetime.now(UTC)
+    for match in matches:
+        ledger_account = ledger_accounts.get(match["account"], "1-1200")
+        result = post_entry(session, bank_match_draft(match, ledger_account, first_open_day))
+        session.add(
+            BankMatch(
+                bank_line_id=match["bank_line_id"],
+                platform=match["platform"],
+                shop_ref=match["shop_ref"],
+                movement_ref=match["movement_ref"],
+                amount=match["amount"],
+                method=match["method"],
+                entry_id=result.entry_id,
+                matched_at=now,
+            )
+        )
+    session.flush()
+    return len(matches)

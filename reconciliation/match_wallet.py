@@ -1,0 +1,173 @@
+"""Level 2, settlement ↔ wallet: every released settlement is credited to the seller wallet, exactly once
+and in full (Stripe's rule: what reaches the balance equals the net of what was settled).
+
+Per platform, shop and order (or settlement, when it names no order) the settled nets are compared with the
+wallet credits naming that order:
+
+- credited less → ``short_payout``; nothing credited ``wallet_grace_days`` after release →
+  ``wallet_credit_missing`` (younger: *awaiting wallet credit*, not a variance);
+- credited more → ``duplicate_wallet_credit`` when the same credit appears twice, else ``excess_wallet_credit``;
+- a wallet credit no settlement explains → ``wallet_credit_without_settlement``.
+
+Withdrawals are level 3. Amounts are compared exactly, to the rupiah.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from reconciliation.categories import VarianceDraft
+
+ITEM_COLUMNS = [
+    "platform",
+    "shop_ref",
+    "ref",
+    "settlement_ref",
+    "released_on",
+    "settled_net",
+    "credited",
+    "credits",
+    "movement_refs",
+    "occurred_on",
+    "difference",
+    "result",
+]
+KEY = ["platform", "shop_ref", "ref"]
+
+
+def wallet_credits(wallet: pd.DataFrame) -> pd.DataFrame:
+    """Completed wallet movements other than withdrawals: money the platform put into the seller balance."""
+    return wallet[(wallet["kind"] != "WITHDRAWAL") & wallet["status"].isin(["COMPLETED", ""])]
+
+
+def match_wallet(
+    settlements: pd.DataFrame, wallet: pd.DataFrame, *, as_of: date, grace_days: int
+) -> tuple[pd.DataFrame, list[VarianceDraft]]:
+    settled = (
+        settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
+        .groupby(KEY, as_index=False)
+        .agg(
+            settlement_ref=("settlement_ref", lambda refs: ",".join(sorted(refs))),
+            released_on=("released_on", "max"),
+            settled_net=("settled_net", "sum"),
+            settlement_pages=("settlement_page", lambda pages: sorted(set(pages))),
+        )
+        .astype({"settled_net": "Int64"})
+    )
+    credits = wallet_credits(wallet)
+    named = credits[credits["order_ref"].notna()].assign(ref=lambda frame: frame["order_ref"])
+    credited = (
+        named.groupby(KEY, as_index=False)
+        .agg(
+            credited=("amount", "sum"),
+            credits=("amount", "size"),
+            movements=("movement_ref", list),
+            credited_on=("occurred_on", "max"),
+            wallet_pages=("wallet_page", list),
+        )
+        .astype({"credited": "Int64"})
+    )
+    repeated = named[named["kind"] == "ESCROW_CREDIT"].duplicated(subset=[*KEY, "amount"], keep=False)
+    doubled = set(named[named["kind"] == "ESCROW_CREDIT"][repeated]["ref"])
+    merged = settled.merge(credited, on=KEY, how="outer", indicator=True)
+    rows, drafts = [], []
+    for record in merged.to_dict("records"):
+        item = _classify(record, doubled, as_of - timedelta(days=grace_days))
+        rows.append(item)
+        if item["result"] not in ("matched", "awaiting wallet credit"):
+            drafts.append(_draft(item, record))
+    for record in credits[credits["order_ref"].isna()].to_dict("records"):
+        item = _loose_credit(record)
+        rows.append(item)
+        links = {"movements": [record["movement_ref"]], "wallet_pages": [record["wallet_page"]]}
+        drafts.append(_draft(item, links))
+    items = pd.DataFrame(rows, columns=ITEM_COLUMNS).astype(
+        {"settled_net": "int64", "credited": "int64", "credits": "int64", "difference": "int64"}
+    )
+    return items.sort_values(["platform", "shop_ref", "occurred_on", "ref"], ignore_index=True), drafts
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def _classify(record: dict[str, Any], doubled: set[str], due_by: date) -> dict[str, Any]:
+    has_settlement, has_credit = record["_merge"] != "right_only", record["_merge"] != "left_only"
+    expected, actual = _int(record["settled_net"]), _int(record["credited"])
+    dates = [d for d in (record["released_on"], record["credited_on"]) if isinstance(d, date)]
+    difference = actual - expected
+    if difference == 0:
+        result = "matched"
+    elif not has_credit:
+        result = "wallet_credit_missing" if record["released_on"] <= due_by else "awaiting wallet credit"
+    elif not has_settlement:
+        result = "wallet_credit_without_settlement"
+    elif difference < 0:
+        result = "short_payout"
+    else:
+        result = "duplicate_wallet_credit" if record["ref"] in doubled else "excess_wallet_credit"
+    return {
+        "platform": record["platform"],
+        "shop_ref": record["shop_ref"],
+        "ref": record["ref"],
+        "settlement_ref": record["settlement_ref"] if has_settlement else "",
+        "released_on": record["released_on"] if has_settlement else None,
+        "settled_net": expected,
+        "credited": actual,
+        "credits": _int(record["credits"]),
+        "movement_refs": ",".join(record["movements"]) if has_credit else "",
+        "occurred_on": max(dates),
+        "difference": difference,
+        "result": result,
+    }
+
+
+def _loose_credit(record: dict[str, Any]) -> dict[str, Any]:
+    """A credit naming no order (a platform adjustment, a promotion payout): no settlement explains it."""
+    return {
+        "platform": record["platform"],
+        "shop_ref": record["shop_ref"],
+        "ref": record["movement_ref"],
+        "settlement_ref": "",
+        "released_on": None,
+        "settled_net": 0,
+        "credited": int(record["amount"]),
+        "credits": 1,
+        "movement_refs": record["movement_ref"],
+        "occurred_on": record["occurred_on"],
+        "difference": int(record["amount"]),
+        "result": "wallet_credit_without_settlement",
+    }
+
+
+def _draft(item: dict[str, Any], record: dict[str, Any]) -> VarianceDraft:
+    documents: list[dict[str, Any]] = (
+        [{"type": "settlement", "ref": item["settlement_ref"], "raw_pages": _pages(record.get("settlement_pages"))}]
+        if item["settlement_ref"]
+        else []
+    )
+    movements = record.get("movements") if isinstance(record.get("movements"), list) else []
+    documents += [
+        {"type": "wallet", "ref": ref, "raw_page": page}
+        for ref, page in zip(movements, _pages(record.get("wallet_pages")), strict=False)
+    ]
+    return VarianceDraft(
+        category=item["result"],
+        platform=item["platform"],
+        shop_ref=item["shop_ref"],
+        refs=(item["ref"],),
+        subject=f"order {item['ref']}" if item["settlement_ref"] else f"wallet {item['ref']}",
+        occurred_on=item["occurred_on"],
+        expected=item["settled_net"],
+        actual=item["credited"],
+        links={"documents": documents},
+        detail=f"settled net {item['settled_net']}, credited {item['credited']}"
+        f" in {item['credits']} wallet movement(s)",
+    )
+
+
+def _pages(value: Any) -> list[int]:
+    return [int(page) for page in value] if isinstance(value, list) else []
