@@ -7,8 +7,9 @@ import connectors.base.landing
 import connectors.base.tokens
 import core_mapping.models
 import ledger.models
+import shu.models
 from omnikop.db import Base
 
-TABLE_MODULES = (connectors.base.landing, connectors.base.tokens, core_mapping.models, ledger.models)
+TABLE_MODULES = (connectors.base.landing, connectors.base.tokens, core_mapping.models, ledger.models, shu.models)
 
 metadata = Base.metadata
