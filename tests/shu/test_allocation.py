@@ -111,7 +111,7 @@ member_lists = st.lists(
     st.builds(
         MemberBasis,
         member_no=st.one_of(st.integers(1, 99_999).map(str), st.text("ABCXYZ-0123", min_size=1, max_size=6)),
-        volume=st.integers(-10**9, 10**12),
+        volume=st.integers(-(10**9), 10**12),
         capital=st.integers(0, 10**10),
     ),
     min_size=1,
