@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from connectors.base.errors import ConnectorError
 from core_mapping.csv_io import ImportRejected
 from ledger.errors import LedgerError
-from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, mapping_cmds, sandbox_cmd, sync_cmd
+from omnikop.cli import db_cmd, demo_cmd, ledger_cmd, mapping_cmds, sandbox_cmd, shu_cmd, sync_cmd
 from omnikop.cli.common import config, errors
 from omnikop.config import ConfigError
 
@@ -30,6 +30,8 @@ app.add_typer(sync_cmd.quarantine_app, name="quarantine")
 app.command("sync")(sync_cmd.sync)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(demo_cmd.airflow_app, name="airflow")
+app.add_typer(shu_cmd.savings, name="savings")
+app.add_typer(shu_cmd.shu, name="shu")
 
 
 def main() -> None:
