@@ -44,7 +44,12 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> No
 
 
 def render_html(year: int, inputs_hash: str, results: Mapping[str, Any]) -> str:
-    capital = "rupiah-hari (time-weighted)" if results["capital_base"] == "time_weighted" else "saldo akhir tahun"
+    weighted = results["capital_base"] == "time_weighted"
+    capital = "rupiah-hari (time-weighted)" if weighted else "saldo akhir tahun"
+
+    def capital_cell(value: int) -> str:
+        return f"<td class='n'>{value:,}</td>".replace(",", ".") if weighted else money_cell(value)
+
     pool_rows = "".join(
         f"<tr><td>{html.escape(p['label'])}</td><td class='n'>{p['bps']}</td>{money_cell(p['amount'])}"
         f"{money_cell(p['to_members'])}{money_cell(p['to_reserve'])}<td>{p['account']}</td></tr>"
@@ -53,7 +58,7 @@ def render_html(year: int, inputs_hash: str, results: Mapping[str, Any]) -> str:
     member_rows = "".join(
         f"<tr><td>{html.escape(m['member_no'])}</td><td>{html.escape(m['name'])}</td>"
         f"<td>{'ya' if m['eligible'] else 'tidak'} — {html.escape(m['reason'])}</td>"
-        f"{money_cell(m['volume'])}<td class='n'>{m['capital']:,}</td>{money_cell(m['jua'])}{money_cell(m['jma'])}"
+        f"{money_cell(m['volume'])}{capital_cell(m['capital'])}{money_cell(m['jua'])}{money_cell(m['jma'])}"
         f"{money_cell(m['total'])}</tr>"
         for m in results["members"]
     )

@@ -17,7 +17,7 @@ from ledger.reports import balances_by, trial_balance
 from omnikop.config import ShuConfig
 from omnikop.db import transaction
 from shu.compute import compute_shu, latest_computation
-from shu.errors import AlreadyPosted, InputsChanged, NoComputation
+from shu.errors import AlreadyPosted, InputsChanged, NoComputation, NothingToDistribute, ShuError
 from shu.posting import post_shu
 from shu.snapshot import canonical_json
 from tests.shu.books import RAT_DAY, YEAR, sale, worked_example_books
@@ -132,7 +132,7 @@ def test_post_without_compute_and_before_year_end_are_refused(engine):
         post_shu(session, YEAR, CONFIG, approved_by="Ketua RAT")
     with transaction(engine) as session:
         compute_shu(session, YEAR, CONFIG)
-        with pytest.raises(Exception, match="after the year ends"):
+        with pytest.raises(ShuError, match="after the year ends"):
             post_shu(session, YEAR, CONFIG, approved_by="Ketua RAT", on=date(2025, 12, 31))
 
 
@@ -148,5 +148,5 @@ def test_an_explicit_surplus_is_frozen_and_3_1600_must_hold_it(engine):
 
     with transaction(engine) as session:
         run = compute_shu(session, 2024, CONFIG, surplus=5_000_000)  # nothing earned in 2024
-        with pytest.raises(Exception, match="3-1600 would hold"):
+        with pytest.raises(NothingToDistribute, match="3-1600 would hold"):
             post_shu(session, 2024, CONFIG, approved_by="Ketua RAT", on=RAT_DAY)
