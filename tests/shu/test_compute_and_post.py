@@ -12,12 +12,14 @@ from sqlalchemy import func, select
 
 from ledger.check import check_ledger
 from ledger.models import JournalEntry
+from ledger.periods import close_period
 from ledger.posting import post_entries
 from ledger.reports import balances_by, trial_balance
 from omnikop.config import ShuConfig
 from omnikop.db import transaction
 from shu.compute import compute_shu, latest_computation
 from shu.errors import AlreadyPosted, InputsChanged, NoComputation, NothingToDistribute, ShuError
+from shu.figures import income_statement
 from shu.posting import post_shu
 from shu.snapshot import canonical_json
 from tests.shu.books import RAT_DAY, YEAR, sale, worked_example_books
@@ -150,3 +152,15 @@ def test_an_explicit_surplus_is_frozen_and_3_1600_must_hold_it(engine):
         run = compute_shu(session, 2024, CONFIG, surplus=5_000_000)  # nothing earned in 2024
         with pytest.raises(NothingToDistribute, match="3-1600 would hold"):
             post_shu(session, 2024, CONFIG, approved_by="Ketua RAT", on=RAT_DAY)
+
+
+def test_a_locked_year_is_closed_on_the_first_open_day_and_next_years_result_is_untouched(engine):
+    worked_example_books(engine)
+    with transaction(engine) as session:
+        close_period(session, date(2025, 12, 31), "akuntan")
+        run = compute_shu(session, YEAR, CONFIG)
+        post_shu(session, YEAR, CONFIG, approved_by="Ketua RAT", on=RAT_DAY)
+        closing = session.scalars(select(JournalEntry).where(JournalEntry.source_type == "shu_close")).one()
+        assert closing.effective_date == date(2026, 1, 1)
+        assert compute_shu(session, YEAR, CONFIG, store=False).inputs_hash == run.inputs_hash
+        assert income_statement(session, 2026) == {}  # the late closing of 2025 is not 2026's result
