@@ -19,8 +19,11 @@ from connectors.base.registry import available_platforms
 from core_mapping.models import Product, ShopMapping, SkuMapping
 from ledger.members import STATUSES
 from ledger.models import Member
+from shu.errors import SavingsImportRejected
+from shu.savings import SavingsMovement, opening_balance, post_savings
 
 MEMBER_COLUMNS = ["member_no", "name", "join_date", "status", "exit_date"]
+# Optional: opening savings balances, posted through ``shu.savings`` as of ``savings_as_of`` (default join_date).
 SAVINGS_COLUMNS = ["simpanan_pokok", "simpanan_wajib", "simpanan_sukarela"]
 MAPPING_COLUMNS = [
     "kind",
@@ -81,6 +84,7 @@ def _date(value: str, column: str, line: int, problems: list[str], *, required: 
 def import_members(session: Session, handle: TextIO, source: str = "members.csv") -> ImportResult:
     problems: list[str] = []
     parsed: list[dict[str, object]] = []
+    savings: list[SavingsMovement] = []
     seen: set[str] = set()
     for line, row in _rows(handle, ["member_no", "name", "join_date"], source):
         member_no, status = row.get("member_no", ""), row.get("status") or "active"
@@ -97,10 +101,13 @@ def import_members(session: Session, handle: TextIO, source: str = "members.csv"
         exited = _date(row.get("exit_date", ""), "exit_date", line, problems, required=False)
         if joined and exited and exited < joined:
             problems.append(f"line {line}: exit_date is before join_date")
+        as_of = _date(row.get("savings_as_of", ""), "savings_as_of", line, problems, required=False) or joined
         for column in SAVINGS_COLUMNS:
             value = row.get(column, "")
             if value and not value.isdigit():
                 problems.append(f"line {line}: {column} {value!r} must be a whole rupiah amount")
+            elif value and int(value) and as_of:
+                savings.append(opening_balance(member_no, column.removeprefix("simpanan_"), int(value), as_of, line))
         parsed.append(
             {
                 "member_no": member_no,
@@ -112,6 +119,18 @@ def import_members(session: Session, handle: TextIO, source: str = "members.csv"
         )
     if problems:
         raise ImportRejected(source, problems)
+    with session.begin_nested():  # savings are posted after the members exist; a refusal undoes both
+        result = _write_members(session, parsed, seen)
+        if savings:
+            try:
+                posted, existing = post_savings(session, savings, source)
+            except SavingsImportRejected as rejected:
+                raise ImportRejected(source, rejected.problems) from None
+            result.notes.append(f"savings opening balances: {posted} posted, {existing} already posted")
+    return result
+
+
+def _write_members(session: Session, parsed: list[dict[str, object]], seen: set[str]) -> ImportResult:
     result = ImportResult()
     existing = {m.member_no: m for m in session.scalars(select(Member).where(Member.member_no.in_(sorted(seen))))}
     for values in parsed:

@@ -1,4 +1,5 @@
-"""Member statements: what a member sold per channel, what was deducted, what they are owed and were paid.
+"""Member statements: what a member sold per channel, what was deducted, what they are owed and were paid,
+and their SHU for the latest financial year computed up to the period's year, with its JUA/JMA basis.
 
 Figures come from the ledger's member lines (2-1200 consignment payable, or principal-model revenue and
 returns lines carrying the member), by their tags: ``member_volume`` (gross), ``member_refund``,
@@ -19,6 +20,7 @@ from core_mapping.policy import CONSIGNMENT_PAYABLE, MEMBER_GOODS_REVENUE
 from core_mapping.rules import RETURNS_AND_ALLOWANCES
 from ledger.models import JournalEntry, JournalLine, Member
 from ledger.money import format_idr
+from shu.statement import MemberShu, member_shu, member_shu_html
 
 # Accounts whose member lines tell the member's side of a sale (consignment payable; principal revenue/returns).
 MEMBER_SIDE_ACCOUNTS = (CONSIGNMENT_PAYABLE, MEMBER_GOODS_REVENUE, RETURNS_AND_ALLOWANCES)
@@ -47,6 +49,7 @@ class MemberStatement:
     paid_out: int = 0
     opening_balance: int = 0
     closing_balance: int = 0
+    shu: MemberShu | None = None
 
     @property
     def total(self) -> ChannelFigures:
@@ -93,6 +96,7 @@ def member_statement(session: Session, member_no: str, start: date, end: date) -
     statement.opening_balance = _payable(session, member_no, before=start)
     statement.closing_balance = _payable(session, member_no, before=None, through=end)
     statement.channels = {k: v for k, v in statement.channels.items() if k != "other" or any(vars(v).values())}
+    statement.shu = member_shu(session, member_no, end.year)
     return statement
 
 
@@ -150,5 +154,5 @@ caption{{text-align:left;font-weight:600;margin-bottom:.4rem}}</style></head><bo
 <tr><td>Hak anggota periode ini</td><td class="n">{format_idr(statement.total.net)}</td></tr>
 <tr><td>Dibayarkan</td><td class="n">{format_idr(statement.paid_out)}</td></tr>
 <tr><th>Saldo akhir</th><th class="n">{format_idr(statement.closing_balance)}</th></tr></table>
-</body></html>
+{member_shu_html(statement.shu) if statement.shu else ""}</body></html>
 """

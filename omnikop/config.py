@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
 
 from reconciliation.bank_layouts import PRESETS, BankColumns, BankLayout
+from shu.allocation import DEFAULT_BPS, check_bps
 
 DEFAULT_CONFIG_PATH = Path("omnikop.yaml")
 DEFAULT_DATABASE_URL = "sqlite:///.omnikop/omnikop.db"
@@ -127,6 +128,24 @@ class ReconciliationConfig(_Strict):
         return value
 
 
+class ShuConfig(_Strict):
+    """Profit sharing (coop_accounting.md §1.3-1.4): the AD/ART split in basis points and the eligibility rule.
+
+    ``allocation_bps`` replaces the placeholder defaults wholesale (missing components are 0) and must sum to
+    10 000; anything else is refused with the sum named."""
+
+    allocation_bps: dict[str, StrictInt] = Field(default_factory=lambda: dict(DEFAULT_BPS))
+    exited_members: Literal["exclude", "include_until_exit"] = "exclude"
+    extraordinary_members: Literal["exclude", "include"] = "exclude"
+    capital_base: Literal["closing", "time_weighted"] = "closing"
+    output_dir: str = Field("out/shu", description="where `shu compute` and the SHU DAG write their tables")
+
+    @field_validator("allocation_bps")
+    @classmethod
+    def _sums_to_10_000(cls, value: dict[str, int]) -> dict[str, int]:
+        return check_bps(value)
+
+
 class OmnikopConfig(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     timezone: str = "Asia/Jakarta"
@@ -136,6 +155,7 @@ class OmnikopConfig(_Strict):
     shops: tuple[ShopConfig, ...] = ()
     policy: PolicyConfig = PolicyConfig()
     reconciliation: ReconciliationConfig = ReconciliationConfig()
+    shu: ShuConfig = ShuConfig()
 
     @property
     def database_url(self) -> str:

@@ -9,6 +9,7 @@ import connectors.base.webhooks
 import core_mapping.models
 import ledger.models
 import reconciliation.models
+import shu.models
 from omnikop.db import Base
 
 TABLE_MODULES = (
@@ -18,6 +19,7 @@ TABLE_MODULES = (
     core_mapping.models,
     ledger.models,
     reconciliation.models,
+    shu.models,
 )
 
 metadata = Base.metadata

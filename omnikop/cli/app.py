@@ -20,6 +20,7 @@ from omnikop.cli import (
     mapping_cmds,
     recon_cmd,
     sandbox_cmd,
+    shu_cmd,
     sync_cmd,
     webhooks_cmd,
 )
@@ -47,6 +48,8 @@ app.add_typer(recon_cmd.app, name="recon")
 import_cmd.app.command("bank")(bank_cmd.bank)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(demo_cmd.airflow_app, name="airflow")
+app.add_typer(shu_cmd.savings, name="savings")
+app.add_typer(shu_cmd.shu, name="shu")
 
 
 def main() -> None:

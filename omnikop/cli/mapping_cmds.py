@@ -24,6 +24,8 @@ def import_members(file: Path = typer.Argument(..., help="CSV: member_no,name,jo
     with read_file(file) as handle, transaction(engine()) as session:
         result = run(session, handle, str(file))
     console.print(f"members: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+    for note in result.notes:
+        console.print(note)
 
 
 @members.command("export")
