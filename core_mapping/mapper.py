@@ -350,4 +350,7 @@ class ShopMapper:
 
 
 def _revision(record: CanonicalRecord) -> str:
+    """Stock is a snapshot: the later observation wins, whatever the level (a level is not an ordered revision)."""
+    if isinstance(record, StockLevel):
+        return str(int(record.observed_at.timestamp() * 1_000_000))
     return record.revision

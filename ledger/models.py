@@ -56,7 +56,7 @@ class Member(Base):
     name: Mapped[str] = mapped_column(String(200))
     join_date: Mapped[date] = mapped_column(Date)
     exit_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    status: Mapped[str] = mapped_column(String(12), default="active")
+    status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (CheckConstraint("status IN ('active','exited','deceased','extraordinary')", name="status"),)

@@ -313,3 +313,21 @@ def test_a_principal_member_books_revenue_fees_as_expense_and_cost_of_goods_sold
 
 
 HEADER_MAPPING = "kind,platform,shop_ref,sku_ref,seller_sku,product_ref,product_name,member_no,effective_from,effective_to,unit_cost\n"
+
+
+def test_a_lower_stock_level_observed_later_replaces_the_earlier_one(engine):
+    from datetime import timedelta
+
+    from connectors.base.records import StockLevel
+    from core_mapping.models import Document
+
+    page = setup_books(engine)
+    earlier = StockLevel("shopee", SHOP, "11:0", "SKU-1", "IDZ01", 40, 0, RELEASED, RawRef(page, "11:0"), "40")
+    later = StockLevel(
+        "shopee", SHOP, "11:0", "SKU-1", "IDZ01", 7, 0, RELEASED + timedelta(hours=1), RawRef(page, "11:0"), "7"
+    )
+    run(engine, page, [earlier])
+    run(engine, page, [later])
+    with transaction(engine) as session:
+        payload = session.scalars(select(Document.payload).where(Document.doc_type == "stock")).one()
+    assert '"available": 7' in payload

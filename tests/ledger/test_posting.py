@@ -221,3 +221,13 @@ def test_posted_rows_cannot_be_updated_or_deleted_through_sql(engine):
     ):
         with pytest.raises(DBAPIError, match="immutable|never|record the exit"), engine.begin() as connection:
             connection.execute(text(statement))
+
+
+def test_an_extraordinary_member_can_be_registered(engine):
+    from ledger.members import register_member
+    from ledger.models import Member
+
+    with transaction(engine) as session:
+        register_member(session, "0099", "Koperasi Mitra", date(2024, 1, 1), status="extraordinary")
+    with transaction(engine) as session:
+        assert session.get(Member, "0099").status == "extraordinary"
