@@ -43,9 +43,30 @@ def wallet_credits(wallet: pd.DataFrame) -> pd.DataFrame:
     return wallet[(wallet["kind"] != "WITHDRAWAL") & wallet["status"].isin(["COMPLETED", ""])]
 
 
+def per_order_shops(wallet: pd.DataFrame) -> set[tuple[str, str]]:
+    """Shops whose wallet credits name the order they pay (Shopee escrow). Other platforms report the seller
+    balance in aggregate (TikTok statements, Tokopedia saldo) or have no readable wallet (GoBiz, Grab): their
+    settlements are checked in aggregate by the balance assertion instead of order by order."""
+    credits = wallet_credits(wallet)
+    named = credits[credits["order_ref"].notna()]
+    return set(zip(named["platform"], named["shop_ref"], strict=True))
+
+
 def match_wallet(
     settlements: pd.DataFrame, wallet: pd.DataFrame, *, as_of: date, grace_days: int
 ) -> tuple[pd.DataFrame, list[VarianceDraft]]:
+    shops = per_order_shops(wallet)
+    in_scope = [
+        (platform, shop) in shops
+        for platform, shop in zip(settlements["platform"], settlements["shop_ref"], strict=True)
+    ]
+    settlements = (
+        settlements[pd.Series(in_scope, index=settlements.index, dtype=bool)] if len(settlements) else settlements
+    )
+    wallet_in_scope = [
+        (platform, shop) in shops for platform, shop in zip(wallet["platform"], wallet["shop_ref"], strict=True)
+    ]
+    wallet = wallet[pd.Series(wallet_in_scope, index=wallet.index, dtype=bool)] if len(wallet) else wallet
     settled = (
         settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
         .groupby(KEY, as_index=False)

@@ -206,8 +206,12 @@ def movement(page: LandedPage, item: dict[str, Any], raw: RawRef) -> WalletMovem
         currency=text(item.get("currency"), "currency"),
         revision=str(item.get("status") or ""),
         raw=raw,
-        status=str(item.get("status") or "SUCCESS"),
+        status=WALLET_STATUS.get(str(item.get("status") or "SUCCESS"), str(item.get("status"))),
     )
+
+
+# TikTok balance-record statuses onto the canonical ones (COMPLETED, PENDING, FAILED).
+WALLET_STATUS = {"SUCCESS": "COMPLETED", "PROCESSING": "PENDING", "FAILED": "FAILED", "CANCELLED": "FAILED"}
 
 
 # --- stock ---------------------------------------------------------------------------------------------------------

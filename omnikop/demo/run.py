@@ -232,12 +232,16 @@ def _configure(paths: DemoPaths, world: World, platforms: list[str], engine) -> 
 
 def _import_bank_statement(session: Session, paths: DemoPaths, world: World, platforms: list[str]) -> None:
     """The cooperative's bank statement for the demo span, imported as `omnikop import bank` does (idempotent)."""
+    from connectors.base.registry import connector_class
     from connectors.base.sandbox.bank import bank_statement_csv
     from reconciliation.bank_csv import parse_statement
     from reconciliation.bank_layouts import PRESETS
     from reconciliation.bank_store import store_statement
 
-    shops = [(shop.platform, shop.shop_ref) for shop in world.shops if shop.platform in platforms]
+    # Withdrawals reach the bank from platforms with a seller wallet (Shopee, Tokopedia). GoBiz and Grab pay
+    # out without a wallet omnikop can read, so their transfers cannot be matched here (see the README).
+    wallets = [p for p in platforms if "wallet" in connector_class(p).streams]
+    shops = [(shop.platform, shop.shop_ref) for shop in world.shops if shop.platform in wallets]
     path = paths.config.parent / "bank-bca.csv"
     path.write_text(bank_statement_csv(world, "bca", shops=shops), encoding="utf-8")
     data = path.read_bytes()
