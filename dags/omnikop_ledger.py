@@ -1,7 +1,10 @@
-"""Airflow DAGs for the ledger check and reconciliation (on the ledger-postings asset) and the settlement inbox."""
+"""Airflow DAGs for the ledger check and reconciliation (on the ledger-postings asset) and the settlement inbox,
+one set per cooperative."""
 
 from omnikop.orchestration.dags import ledger_check_dag, reconciliation_dag, settlement_inbox_dag
+from omnikop.tenants import tenants
 
-omnikop_ledger_check = ledger_check_dag()
-omnikop_reconciliation = reconciliation_dag()
-omnikop_settlement_inbox = settlement_inbox_dag()
+for _tenant in tenants():
+    for _factory in (ledger_check_dag, reconciliation_dag, settlement_inbox_dag):
+        _dag = _factory(_tenant)
+        globals()[_dag.dag_id] = _dag

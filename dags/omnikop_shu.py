@@ -1,5 +1,8 @@
-"""Airflow DAG for year-end profit sharing (SHU): compute, human approval, post (see omnikop.orchestration.shu_dag)."""
+"""Airflow DAG for year-end profit sharing (SHU), one per cooperative (see omnikop.orchestration.shu_dag)."""
 
 from omnikop.orchestration.shu_dag import shu_dag
+from omnikop.tenants import tenants
 
-omnikop_shu = shu_dag()
+for _tenant in tenants():
+    _dag = shu_dag(_tenant)
+    globals()[_dag.dag_id] = _dag

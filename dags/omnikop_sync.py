@@ -1,7 +1,12 @@
-"""Airflow sync DAGs, one per platform configured in omnikop.yaml (see omnikop.orchestration.dags)."""
+"""Airflow sync DAGs: one per platform configured for each cooperative (see omnikop.orchestration.dags)."""
 
 from omnikop.config import load_config
 from omnikop.orchestration.dags import sync_dag
+from omnikop.tenants import tenants
 
-for _platform in sorted({shop.platform for shop in load_config().shops}):
-    globals()[f"omnikop_sync_{_platform}"] = sync_dag(_platform)
+for _tenant in tenants():
+    with _tenant.active():
+        _platforms = sorted({shop.platform for shop in load_config().shops})
+    for _platform in _platforms:
+        _dag = sync_dag(_platform, _tenant)
+        globals()[_dag.dag_id] = _dag

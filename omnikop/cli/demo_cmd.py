@@ -54,3 +54,44 @@ def standalone() -> None:
             subprocess.run([airflow_bin(), "standalone"], env=env, cwd=os.getcwd(), check=False)
         except KeyboardInterrupt:
             console.print("stopped")
+
+
+@airflow_app.command("setup")
+def setup() -> None:
+    """Prepare a deployment (the compose init job): Airflow's metadata database, every cooperative's ledger
+    database, and one pool per cooperative and platform. Safe to run again after adding a tenant or shop."""
+    from omnikop import migrate
+    from omnikop.config import ConfigError, load_config
+    from omnikop.db import make_engine
+    from omnikop.orchestration.airflow_env import airflow_bin, import_pools
+    from omnikop.tenants import Tenant, tenants
+
+    def run_airflow(*args: str, log: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([airflow_bin(), *args], capture_output=True, text=True, check=False)
+
+    try:
+        result = run_airflow("db", "migrate")
+        if result.returncode != 0:
+            raise RuntimeError(f"airflow db migrate failed:\n{result.stderr[-3000:]}")
+        console.print("airflow metadata database: migrated")
+        platforms_by_tenant: dict[Tenant, list[str]] = {}
+        for tenant in tenants():
+            with tenant.active():
+                try:
+                    config = load_config()
+                except ConfigError as error:
+                    raise RuntimeError(f"cooperative {tenant.name or '(default)'}: {error}") from None
+                engine = make_engine(config.database_url)
+                migrate.upgrade(engine)
+                engine.dispose()
+            platforms_by_tenant[tenant] = sorted({shop.platform for shop in config.shops})
+            console.print(
+                f"cooperative {tenant.name or '(default)'}: ledger migrated, "
+                f"{len(config.shops)} shops on {', '.join(platforms_by_tenant[tenant]) or 'no platforms yet'}"
+            )
+        home = Path(os.environ.get("AIRFLOW_HOME", ".")).resolve()
+        pools = import_pools(platforms_by_tenant, home / "omnikop_pools.json", run_airflow)
+    except RuntimeError as error:
+        errors.print(f"[red]setup failed:[/red] {error}")
+        raise typer.Exit(1) from None
+    console.print(f"pools: {', '.join(f'{name}={slots}' for name, slots in pools.items()) or 'none'}")

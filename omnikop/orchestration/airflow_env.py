@@ -17,9 +17,38 @@ from typing import Any
 
 from omnikop.orchestration.assets import pool_name
 from omnikop.orchestration.dag_runner import MARKER
+from omnikop.tenants import DEFAULT, Tenant
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO / "dags"
+
+
+def pool_spec(platforms_by_tenant: Mapping[Tenant, list[str]]) -> dict[str, dict[str, Any]]:
+    """``airflow pools import`` content: one pool per cooperative and platform, sized to the partner limit."""
+    return {
+        pool_name(platform, tenant): {
+            "slots": pool_slots(platform),
+            "description": f"{platform} partner rate limit" + (f" for {tenant.name}" if tenant.name else ""),
+            "include_deferred": False,
+        }
+        for tenant, platforms in platforms_by_tenant.items()
+        for platform in platforms
+    }
+
+
+def import_pools(
+    platforms_by_tenant: Mapping[Tenant, list[str]],
+    path: Path,
+    run: Callable[..., subprocess.CompletedProcess[str]],
+    log: Path | None = None,
+) -> dict[str, int]:
+    """Write the pool spec to ``path`` and import it with ``run("pools", "import", path)``."""
+    spec = pool_spec(platforms_by_tenant)
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    result = run("pools", "import", str(path), log=log)
+    if result.returncode != 0:
+        raise RuntimeError(f"airflow pools import failed:\n{result.stderr[-3000:]}")
+    return {name: pool["slots"] for name, pool in spec.items()}
 
 
 def airflow_bin() -> str:
@@ -77,18 +106,8 @@ class AirflowHome:
             raise RuntimeError(f"airflow db migrate failed:\n{result.stderr[-3000:]}")
 
     def set_pools(self, platforms: list[str], log: Path | None = None) -> dict[str, int]:
-        pools = {pool_name(p): pool_slots(p) for p in platforms}
-        spec = {
-            name: {"slots": slots, "description": f"partner rate limit of {name[8:]}", "include_deferred": False}
-            for name, slots in pools.items()
-        }
-        path = self.home / "omnikop_pools.json"
         self.home.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(spec), encoding="utf-8")
-        result = self.run("pools", "import", str(path), log=log)
-        if result.returncode != 0:
-            raise RuntimeError(f"airflow pools import failed:\n{result.stderr[-3000:]}")
-        return pools
+        return import_pools({DEFAULT: platforms}, self.home / "omnikop_pools.json", self.run, log)
 
     def run_dags(
         self,

@@ -5,6 +5,9 @@ Asia/Jakarta time. A first task lists the platform's shops (``dag_run.conf["shop
 one shop is backfilled); ``sync`` is mapped over them, so one shop's failure never blocks another's. Sync
 tasks run in the platform's pool (sized to its partner rate limit) and publish the ledger-postings assets
 that schedule the reconciliation and ledger-check DAGs.
+
+Every factory takes the cooperative (``omnikop.tenants.Tenant``) it serves: a named tenant's DAG ids, pools
+and assets carry its name, and its tasks run against its own config and ledger database.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ import pendulum
 from airflow.sdk import DAG, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from omnikop.orchestration.assets import LEDGER_POSTINGS, SETTLEMENT_FILES, platform_postings, pool_name
+from omnikop.orchestration.assets import ledger_postings, platform_postings, pool_name, settlement_files
 from omnikop.orchestration.tasks import task_retries
+from omnikop.tenants import DEFAULT, Tenant
 
 START = pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta")
 TAGS = ["omnikop"]
@@ -33,17 +37,17 @@ def default_args() -> dict[str, Any]:
     }
 
 
-def sync_dag(platform: str, dag_id: str | None = None) -> DAG:
+def sync_dag(platform: str, tenant: Tenant = DEFAULT) -> DAG:
     """Pull → land → map → post every shop of ``platform`` for the run's data interval."""
     with DAG(
-        dag_id or f"omnikop_sync_{platform}",
+        tenant.prefixed(f"omnikop_sync_{platform}"),
         description=f"Sync {platform} shops into the cooperative ledger",
         schedule=CronDataIntervalTimetable("0 1 * * *", timezone="Asia/Jakarta"),
         start_date=START,
         catchup=False,
         max_active_runs=1,
         default_args=default_args(),
-        tags=[*TAGS, platform],
+        tags=[*TAGS, *tenant.tag, platform],
         doc_md=__doc__,
     ) as dag:
 
@@ -52,56 +56,59 @@ def sync_dag(platform: str, dag_id: str | None = None) -> DAG:
             from omnikop.orchestration.tasks import configured_shops
 
             conf = get_current_context()["dag_run"].conf or {}
-            return configured_shops(platform, conf.get("shops"))
+            with tenant.active():
+                return configured_shops(platform, conf.get("shops"))
 
         @task(
-            pool=pool_name(platform),
-            outlets=[LEDGER_POSTINGS, platform_postings(platform)],
+            pool=pool_name(platform, tenant),
+            outlets=[ledger_postings(tenant), platform_postings(platform, tenant)],
             map_index_template="{{ shop_ref }}",
         )
         def sync(shop_ref: str) -> dict[str, Any]:
             from omnikop.orchestration.tasks import run_window, sync_one_shop
 
-            return sync_one_shop(platform, shop_ref, *run_window(get_current_context()))
+            with tenant.active():
+                return sync_one_shop(platform, shop_ref, *run_window(get_current_context()))
 
         sync.expand(shop_ref=shops())
     return dag
 
 
-def ledger_check_dag(dag_id: str = "omnikop_ledger_check") -> DAG:
+def ledger_check_dag(tenant: Tenant = DEFAULT) -> DAG:
     """Re-verify every ledger invariant whenever postings land; fail loudly on any violation."""
     with DAG(
-        dag_id,
+        tenant.prefixed("omnikop_ledger_check"),
         description="Ledger invariants (omnikop ledger check)",
-        schedule=[LEDGER_POSTINGS],
+        schedule=[ledger_postings(tenant)],
         start_date=START,
         catchup=False,
         default_args={**default_args(), "retries": 0},
-        tags=TAGS,
+        tags=[*TAGS, *tenant.tag],
     ) as dag:
 
         @task
         def ledger_check() -> str:
             from omnikop.orchestration.tasks import check_ledger_or_fail
 
-            return check_ledger_or_fail()
+            with tenant.active():
+                return check_ledger_or_fail()
 
         ledger_check()
     return dag
 
 
-def reconciliation_dag(dag_id: str = "omnikop_reconciliation") -> DAG:
+def reconciliation_dag(tenant: Tenant = DEFAULT) -> DAG:
     """Orders ↔ settlements ↔ wallet ↔ bank reconciliation whenever postings land: match, write the month's
     report, and fail (the alert) when open variances exceed ``reconciliation.alert_open_amount``."""
     with DAG(
-        dag_id,
+        tenant.prefixed("omnikop_reconciliation"),
         description="Reconciliation for finance: matching, report, alert on open variances",
-        schedule=[LEDGER_POSTINGS],
+        schedule=[ledger_postings(tenant)],
         start_date=START,
         catchup=False,
         max_active_runs=1,
         default_args=default_args(),
-        tags=TAGS,
+        tags=[*TAGS, *tenant.tag],
         doc_md=reconciliation_dag.__doc__,
     ) as dag:
 
@@ -111,39 +118,42 @@ def reconciliation_dag(dag_id: str = "omnikop_reconciliation") -> DAG:
 
             # Asset-triggered runs have no logical date (Airflow 3): then the day the run was triggered.
             run = get_current_context()["dag_run"]
-            return reconcile_and_report(run.logical_date or run.run_after)
+            with tenant.active():
+                return reconcile_and_report(run.logical_date or run.run_after)
 
         reconcile()
     return dag
 
 
-def settlement_inbox_dag(dag_id: str = "omnikop_settlement_inbox") -> DAG:
+def settlement_inbox_dag(tenant: Tenant = DEFAULT) -> DAG:
     """Settlement report files (GoBiz, Grab portals) from the configured inbox into landing, hourly.
 
     Landed reports are posted by the platform's next sync run, like any other landed page.
     """
     with DAG(
-        dag_id,
+        tenant.prefixed("omnikop_settlement_inbox"),
         description="Import settlement report files from the inbox",
         schedule=CronDataIntervalTimetable("15 * * * *", timezone="Asia/Jakarta"),
         start_date=START,
         catchup=False,
         max_active_runs=1,
         default_args=default_args(),
-        tags=TAGS,
+        tags=[*TAGS, *tenant.tag],
     ) as dag:
 
         @task
         def platforms() -> list[str]:
             from omnikop.orchestration.tasks import report_platforms
 
-            return report_platforms()
+            with tenant.active():
+                return report_platforms()
 
-        @task(outlets=[SETTLEMENT_FILES])
+        @task(outlets=[settlement_files(tenant)])
         def import_inbox(platform: str) -> dict[str, Any]:
             from omnikop.orchestration.tasks import import_inbox as run
 
-            return run(platform)
+            with tenant.active():
+                return run(platform)
 
         import_inbox.expand(platform=platforms())
     return dag

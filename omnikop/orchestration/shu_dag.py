@@ -14,13 +14,14 @@ from airflow.providers.standard.operators.hitl import ApprovalOperator
 from airflow.sdk import DAG, Param, get_current_context, task
 
 from omnikop.orchestration.dags import START, TAGS, default_args
+from omnikop.tenants import DEFAULT, Tenant
 
 COMPUTED = "ti.xcom_pull(task_ids='compute')"
 
 
-def shu_dag(dag_id: str = "omnikop_shu") -> DAG:
+def shu_dag(tenant: Tenant = DEFAULT) -> DAG:
     with DAG(
-        dag_id,
+        tenant.prefixed("omnikop_shu"),
         description="Year-end SHU: compute, approve (human in the loop), post",
         schedule=None,
         start_date=START,
@@ -28,7 +29,7 @@ def shu_dag(dag_id: str = "omnikop_shu") -> DAG:
         max_active_runs=1,
         default_args={**default_args(), "retries": 0},
         params={"year": Param(None, type=["null", "integer"], description="financial year (tahun buku)")},
-        tags=[*TAGS, "shu"],
+        tags=[*TAGS, *tenant.tag, "shu"],
         doc_md=__doc__,
     ) as dag:
 
@@ -37,7 +38,8 @@ def shu_dag(dag_id: str = "omnikop_shu") -> DAG:
             from omnikop.orchestration.shu_tasks import compute_for_approval, year_from_conf
 
             conf = get_current_context()["dag_run"].conf or {}
-            return compute_for_approval(year_from_conf(conf), conf.get("surplus"))
+            with tenant.active():
+                return compute_for_approval(year_from_conf(conf), conf.get("surplus"))
 
         approve = ApprovalOperator(
             task_id="approve",
@@ -49,7 +51,8 @@ def shu_dag(dag_id: str = "omnikop_shu") -> DAG:
         def post(computed: dict[str, Any], approval: dict[str, Any]) -> dict[str, Any]:
             from omnikop.orchestration.shu_tasks import post_approved
 
-            return post_approved(computed["year"], computed["inputs_hash"], approval)
+            with tenant.active():
+                return post_approved(computed["year"], computed["inputs_hash"], approval)
 
         computed = compute()
         computed >> approve
