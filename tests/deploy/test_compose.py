@@ -66,3 +66,13 @@ def test_every_dependency_exists_and_every_variable_is_documented():
     assert not re.search(r"(PASSWORD|SECRET|KEY)\s*:\s*[\"']?[A-Za-z0-9]{6,}", text), (
         "a literal secret in the compose file"
     )
+
+
+def test_image_copies_every_package_the_distribution_declares() -> None:
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"][
+        "targets"
+    ]["wheel"]["packages"]
+    copied = set(re.findall(r"^COPY --chown=\S+ (\w+) \./\1$", (REPO / "Dockerfile").read_text(encoding="utf-8"), re.M))
+    assert set(declared) <= copied, f"Dockerfile does not COPY {sorted(set(declared) - copied)}"
