@@ -34,13 +34,6 @@ RUN_AFTER = pendulum.datetime(2026, 1, 9, 6, 0, tz="UTC")
 LOOKBACK_HOURS = 24 * 12
 
 
-@pytest.fixture(scope="session")
-def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("airflow")
-    AirflowHome(home, home / "unused.yaml", {}).migrate()
-    return home
-
-
 def configure(
     tmp_path: Path, name: str, db_url: str, world: World, server_url: str, sandbox: ShopeeSandbox
 ) -> tuple[Path, dict[str, str]]:
@@ -91,7 +84,9 @@ def entries(db_url: str) -> tuple[int, str]:
     return result  # type: ignore[return-value]
 
 
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_a_dag_run_posts_the_same_ledger_as_the_cli_and_a_rerun_posts_nothing(db_url, tmp_path, airflow_home):
+    """On PostgreSQL, the production database; the demo test runs the same DAGs on SQLite end to end."""
     world = World.generate(WorldConfig(days=8, orders_per_day=4, platforms=("shopee",)))
     dag_sandbox, cli_sandbox = ShopeeSandbox(world), ShopeeSandbox(world)
     cli_db = second_database(db_url)

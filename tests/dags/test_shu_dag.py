@@ -60,14 +60,16 @@ def test_the_shu_dag_computes_then_waits_for_approval_then_posts_and_parses_offl
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_a_rejected_run_posts_nothing_and_an_approved_run_posts_once_with_the_approver(db_url, engine, tmp_path):
+def test_a_rejected_run_posts_nothing_and_an_approved_run_posts_once_with_the_approver(
+    db_url, engine, tmp_path, airflow_home
+):
     worked_example_books(engine)
     config = tmp_path / "omnikop.yaml"
     config.write_text(yaml.safe_dump({"database": {"url": db_url}, "shu": {"output_dir": str(tmp_path / "out")}}))
     passwords = tmp_path / "passwords.json"
     passwords.write_text(json.dumps({"bendahara": "rahasia"}))
     home = AirflowHome(
-        tmp_path / "airflow",
+        airflow_home,
         config,
         {
             "OMNIKOP_TASK_RETRIES": "0",
@@ -76,7 +78,6 @@ def test_a_rejected_run_posts_nothing_and_an_approved_run_posts_once_with_the_ap
             "AIRFLOW__API_AUTH__JWT_SECRET": "omnikop-shu-dag-test-" * 4,
         },
     )
-    home.migrate()
     spec = {
         "dag_id": "omnikop_shu",
         "user": "bendahara",
