@@ -7,6 +7,7 @@ Workers share one host, so each reports its own name as the task instance's host
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -36,6 +37,9 @@ def hostname() -> str:
 '''
 
 
+USER, PASSWORD = "omnikop", secrets.token_hex(8)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -47,7 +51,24 @@ class Cluster:
     home: Path
     env: dict[str, str]
     metadata_url: str
+    api_url: str
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _token: str = ""
+
+    def api(self, method: str, path: str, body: dict[str, object]) -> dict[str, object]:
+        """Airflow's REST API as the test's admin user (what the UI and operators' scripts use)."""
+        if not self._token:
+            login = requests.post(
+                f"{self.api_url}/auth/token", json={"username": USER, "password": PASSWORD}, timeout=30
+            )
+            login.raise_for_status()
+            self._token = login.json()["access_token"]
+        answer = requests.request(
+            method, f"{self.api_url}{path}", json=body, headers={"Authorization": f"Bearer {self._token}"}, timeout=60
+        )
+        if answer.status_code >= 300:
+            raise AssertionError(f"{method} {path}: {answer.status_code} {answer.text[:2000]}")
+        return answer.json()
 
     def start(self, name: str, *args: str, extra_env: dict[str, str] | None = None) -> None:
         log = (self.home / f"{name}.log").open("wb")
@@ -142,6 +163,7 @@ def celery_cluster(
     """Migrate via ``omnikop airflow setup`` (metadata, ledgers, pools), then start the cluster."""
     home.mkdir(parents=True, exist_ok=True)
     (home / "omnikop_test_hostname.py").write_text(HOSTNAME_MODULE, encoding="utf-8")
+    (home / "passwords.json").write_text(json.dumps({USER: PASSWORD}), encoding="utf-8")
     port = free_port()
     cluster_env = {
         **env,
@@ -154,6 +176,8 @@ def celery_cluster(
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": metadata_url,  # psycopg 3 is sync and async
         "AIRFLOW__CELERY__BROKER_URL": broker_url,
@@ -163,13 +187,13 @@ def celery_cluster(
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
     }
-    cluster = Cluster(home, cluster_env, metadata_url)
+    cluster = Cluster(home, cluster_env, metadata_url, f"http://127.0.0.1:{port}")
     try:
         cluster.run(OMNIKOP, "airflow", "setup")
         cluster.start("api-server", AIRFLOW, "api-server", "--port", str(port), "--workers", "1")
-        cluster.wait_until_serving(f"http://127.0.0.1:{port}/api/v2/version", timeout=120)  # workers need it
         cluster.start("scheduler", AIRFLOW, "scheduler")
         cluster.start("dag-processor", AIRFLOW, "dag-processor")
+        cluster.wait_until_serving(f"{cluster.api_url}/api/v2/version", timeout=180)  # workers need it
         for n in range(1, workers + 1):
             name = f"worker{n}"
             cluster.start(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.tenants import Tenant
 from tests.conftest import PG_URL, REQUIRE_PG
-from tests.deploy.cluster import AIRFLOW, celery_cluster
+from tests.deploy.cluster import celery_cluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
 
@@ -104,6 +105,10 @@ def test_two_celery_workers_run_two_cooperatives_syncs_and_match_the_single_proc
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # a private db index: no stale Celery messages
+    started = time.monotonic()
+
+    def phase(what: str) -> None:
+        print(f"distributed run: {what} after {time.monotonic() - started:.0f} s", flush=True)
 
     with ExitStack() as stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "OMNIKOP_"))}
@@ -153,6 +158,7 @@ def test_two_celery_workers_run_two_cooperatives_syncs_and_match_the_single_proc
                 sync_one_shop(platform, shop, since, until)
             expected[tenant] = fingerprint(load_database(reference))
 
+        phase("sandboxes, ledgers and single-process references ready")
         metadata = stack.enter_context(pg_database("airflow"))
         cluster = stack.enter_context(celery_cluster(tmp_path / "airflow", metadata, REDIS_URL, env))
         dag_ids = [Tenant(name).prefixed(f"omnikop_sync_{p}") for name, _, platforms in COOPERATIVES for p in platforms]
@@ -163,11 +169,15 @@ def test_two_celery_workers_run_two_cooperatives_syncs_and_match_the_single_proc
             lambda rows: len(rows) == len(dag_ids),
             timeout=180,
         )
-        conf = json.dumps({"since": SINCE, "until": UNTIL})
-        for dag_id in dag_ids:
-            cluster.run(AIRFLOW, "dags", "trigger", dag_id, "--conf", conf)
-        # DAGs start paused; unpausing just the sync DAGs also schedules their latest (empty) daily interval.
-        cluster.run(AIRFLOW, "dags", "unpause", "--treat-dag-id-as-regex", "-y", "omnikop_sync_")
+        phase("cluster up, DAGs serialised")
+        for dag_id in dag_ids:  # through the REST API, as an operator's script would
+            cluster.api(
+                "POST",
+                f"/api/v2/dags/{dag_id}/dagRuns",
+                {"logical_date": None, "conf": {"since": SINCE, "until": UNTIL}},
+            )
+            # DAGs start paused; unpausing a sync DAG also schedules its latest (empty) daily interval.
+            cluster.api("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
         runs = cluster.wait_for(
             "every sync run to finish",
             "SELECT dag_id, run_type, state FROM dag_run WHERE dag_id = ANY(:ids)",
@@ -176,6 +186,7 @@ def test_two_celery_workers_run_two_cooperatives_syncs_and_match_the_single_proc
             lambda rows: len(rows) == 2 * len(dag_ids) and all(r.state in ("success", "failed") for r in rows),
             timeout=300,
         )
+        phase("every run finished")
         tasks = cluster.wait_for(
             "task instances",
             "SELECT dag_id, task_id, map_index, state, hostname FROM task_instance WHERE dag_id = ANY(:ids)",
