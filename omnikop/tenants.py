@@ -41,6 +41,11 @@ class Tenant:
         return f"omnikop://{path}" if self.name is None else f"omnikop://{self.name}/{path}"
 
     @property
+    def database_env(self) -> str:
+        """The environment variable that may hold this tenant's database URL."""
+        return f"OMNIKOP_DATABASE_URL_{(self.name or '').upper()}"
+
+    @property
     def tag(self) -> list[str]:
         return [] if self.name is None else [f"tenant:{self.name}"]
 
@@ -48,14 +53,19 @@ class Tenant:
     def active(self) -> Iterator[None]:
         """Make ``load_config()`` read this cooperative's config for the duration.
 
-        A named tenant's database is the one its config file names: a deployment-wide
-        ``OMNIKOP_DATABASE_URL`` belongs to the default cooperative and is hidden meanwhile."""
+        A named tenant's database is ``OMNIKOP_DATABASE_URL_<NAME>`` when set (so its password can stay in the
+        environment), else the one its config file names; the deployment-wide ``OMNIKOP_DATABASE_URL`` belongs
+        to the default cooperative and is hidden meanwhile."""
         if self.name is None:
             yield
             return
         saved = {key: os.environ.get(key) for key in ("OMNIKOP_CONFIG", "OMNIKOP_DATABASE_URL")}
         os.environ["OMNIKOP_CONFIG"] = str(self.config_file)
-        os.environ.pop("OMNIKOP_DATABASE_URL", None)
+        own_database = os.environ.get(self.database_env)
+        if own_database:
+            os.environ["OMNIKOP_DATABASE_URL"] = own_database
+        else:
+            os.environ.pop("OMNIKOP_DATABASE_URL", None)
         try:
             yield
         finally:

@@ -69,6 +69,15 @@ def test_active_tenant_reads_its_own_config_and_database_then_restores(federatio
     assert load_config().database_url == "sqlite:///deployment-wide.db"
 
 
+def test_a_tenant_database_url_may_come_from_the_environment(federation: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMNIKOP_DATABASE_URL_KOP_TANI", "postgresql+psycopg://tani:secret@db/omnikop_kop_tani")
+    with tenant_named("kop_tani").active():
+        assert load_config().database_url == "postgresql+psycopg://tani:secret@db/omnikop_kop_tani"
+    with tenant_named("kop_nelayan").active():
+        assert load_config().database_url == "sqlite:///nelayan.db"
+    assert load_config().database_url == "sqlite:///deployment-wide.db"
+
+
 def test_pools_are_per_cooperative_and_platform() -> None:
     spec = pool_spec({DEFAULT: ["shopee"], Tenant("kop_tani", Path("t.yaml")): ["shopee", "grab"]})
     assert set(spec) == {"omnikop_shopee", "kop_tani__omnikop_shopee", "kop_tani__omnikop_grab"}
