@@ -7,6 +7,8 @@ between landing and posting loses nothing and posts nothing twice: the next run 
 
 from __future__ import annotations
 
+import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from omnikop.db import transaction
 
 STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
 PAGES_PER_BATCH = 25
+FAULT_POINT_ENV = "OMNIKOP_FAULT_POINT"  # crash tests only; see ``fault_point``
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
 
@@ -69,6 +72,7 @@ def sync_shop(
             summary.new_pages += landed.new
             if progress:
                 progress(f"pull {stream}", 1)
+    fault_point("after_landing")
     summary.add(process_shop(engine, config, connector, progress=progress))
     return summary
 
@@ -132,6 +136,7 @@ def _process_pages(session: Session, config: OmnikopConfig, connector: Connector
     parsed = [(page.id, record) for page in pages for record in connector.parse(as_landed(page))]
     batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed)
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
+    fault_point("mid_batch")
     summary.records = len(parsed)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = datetime.now(UTC)
@@ -175,6 +180,17 @@ def post_batch(session: Session, platform: str, shop_ref: str, batch: MappedBatc
         resolve(session, platform, shop_ref, stream, {k for k in keys if (stream, k) not in failed}, "posted")
     summary.quarantined.update(problem.reason for problem in problems)
     return summary
+
+
+def fault_point(name: str) -> None:
+    """Crash-test hook: ``SIGKILL`` this process here when ``OMNIKOP_FAULT_POINT`` names this point.
+
+    The reliability suite proves that a worker killed at the worst moments loses and doubles nothing, and a kill
+    is the only honest way to show it (no ``finally``, no rollback handler runs). Points: ``after_landing`` (every
+    page landed, nothing processed) and ``mid_batch`` (a batch's postings written, not yet committed with its
+    processed markers). Unset in production, where this is one dictionary lookup per batch."""
+    if os.environ.get(FAULT_POINT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def retry_transient(engine: Engine, config: OmnikopConfig, connector: Connector) -> RunSummary:
