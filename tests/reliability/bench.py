@@ -52,7 +52,7 @@ TEST_BUDGET = RetryBudget(attempts=6, seconds=20, backoff_initial=0.01, backoff_
 
 def world_config(platform: str) -> WorldConfig:
     """Two shops (one shared by three members), a dozen orders each, late refunds and withdrawals included."""
-    return WorldConfig(days=3, orders_per_day=4, platforms=(platform,))
+    return WorldConfig(days=2, orders_per_day=3, platforms=(platform,))
 
 
 @dataclass

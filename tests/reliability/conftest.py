@@ -12,9 +12,7 @@ from tests.reliability.matrix import RESULTS, Reference, build_reference
 
 
 @pytest.fixture(scope="session")
-def references(
-    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str], Reference]:
+def references(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Reference]:
     """Each connector's reference, built on first use and shared by every cell of that connector."""
     built: dict[str, Reference] = {}
     workdir = tmp_path_factory.mktemp("references")

@@ -46,6 +46,7 @@ class Reference:
     """A connector's clean run: the prepared (pre-sync) database file to copy and the books after the sync."""
 
     template: Path
+    database: Path  # the reference run's database (its landed pages feed the parser fuzzing)
     books: Books
 
 
@@ -63,7 +64,7 @@ def build_reference(platform: str, migrated: Path, workdir: Path) -> Reference:
         books = books_of(engine, instance)
         engine.dispose()
     assert books.landed and books.lost == 0 and not books.violations, books
-    return Reference(template, books)
+    return Reference(template, clean, books)
 
 
 def books_of(engine: Engine, instance: Instance) -> Books:
