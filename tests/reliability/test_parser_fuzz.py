@@ -3,15 +3,20 @@
 Seeds are real pages each connector landed in its reference run (pulled pages, pushed webhooks, settlement
 files); hypothesis mutates them: random bytes, a body cut short, one JSON value replaced by a value of another
 type, or one key removed. A parser must return, for a readable page, one outcome per record (parsed or
-``Rejected``) or a page-level ``malformed_page`` rejection, and every ``Rejected`` names a reason.
+``Rejected``) or a page-level ``malformed_page`` rejection, and every ``Rejected`` names a reason. Index pages
+(Shopee's order list, TikTok's order search) carry ids, not records, and yield nothing by design: the records
+come from the detail pages they lead to (the pull retries a broken index page; the conformance kit covers it).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,13 +24,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from connectors.base.landing import RawPage, as_landed
-from connectors.base.protocol import Connector, LandedPage
+from connectors.base.connection import connection_json
+from connectors.base.landing import RawPage, as_landed, land_page
+from connectors.base.protocol import Connector, FetchedPage, LandedPage
 from connectors.base.records import Rejected
+from connectors.base.sandbox.catalog import sandbox_class
+from connectors.base.sandbox.world import World
+from core_mapping.models import QuarantineItem
+from core_mapping.pipeline import process_shop
 from omnikop.db import make_engine, transaction
-from tests.reliability.bench import PLATFORMS, make_connector
+from tests.reliability.accounting import measure
+from tests.reliability.bench import PLATFORMS, config_for, make_connector, world_config
 from tests.reliability.matrix import Reference
 
+UNREACHABLE = "http://127.0.0.1:9"  # parsing never calls the platform
 JSON_LEAVES = st.one_of(
     st.none(),
     st.booleans(),
@@ -102,7 +114,11 @@ def test_mutated_pages_are_parsed_or_rejected_with_a_reason_never_dropped(
 ) -> None:
     pages = _seed_pages(references(platform))
     engine = make_engine(f"sqlite:///{tmp_path}/unused.db")
-    connectors = {p.shop_ref: make_connector(platform, engine, p.shop_ref, '{"conn_type": "x"}', None) for p in pages}
+    sandbox = sandbox_class(platform)(World.generate(world_config(platform)))  # for credentials; never served
+    connectors = {
+        shop: make_connector(platform, engine, shop, connection_json(**sandbox.connection_for(shop, UNREACHABLE)), None)
+        for shop in {page.shop_ref for page in pages}
+    }
     originals = {page.id: _outcome_count(connectors[page.shop_ref], page) for page in pages}
     assert pages and sum(originals.values()) > 0
     seen: dict[str, int] = {}
@@ -117,7 +133,7 @@ def test_mutated_pages_are_parsed_or_rejected_with_a_reason_never_dropped(
         for record in rejected:
             assert record.reason and record.message and record.record_key, record
         page_level = any(r.reason == "malformed_page" for r in rejected)
-        if kind in ("bytes", "truncate", "flip") and body != page.body and not outcomes:
+        if kind in ("bytes", "truncate", "flip") and originals[page.id] and body != page.body and not outcomes:
             pytest.fail(f"{platform} {page.kind}: an unreadable body produced no rejection ({kind})")
         if kind == "value" and not page_level:
             # a changed value may turn a record into a rejection, never make it disappear
@@ -126,3 +142,34 @@ def test_mutated_pages_are_parsed_or_rejected_with_a_reason_never_dropped(
 
     check()
     assert len(seen) >= 3, seen
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_landed_unreadable_page_is_quarantined_with_its_reason_and_nothing_is_lost(
+    platform: str, references: Callable[[str], Reference], tmp_path: Path
+) -> None:
+    """The pipeline half of the promise: what a parser rejects becomes an open quarantine item with a reason."""
+    reference = references(platform)
+    database = tmp_path / "books.db"
+    shutil.copy(reference.database, database)
+    engine = make_engine(f"sqlite:///{database}")
+    pages = _seed_pages(reference)
+    sandbox = sandbox_class(platform)(World.generate(world_config(platform)))
+    connection = {shop: connection_json(**sandbox.connection_for(shop, UNREACHABLE)) for shop in sandbox.shop_refs()}
+    connector = {shop: make_connector(platform, engine, shop, connection[shop], None) for shop in connection}
+    bearing = next(page for page in pages if list(connector[page.shop_ref].parse(page)))
+    broken = FetchedPage(
+        bearing.stream, bearing.kind, bearing.request, bearing.body[: len(bearing.body) // 2], 200, datetime.now(UTC)
+    )
+    with transaction(engine) as session:
+        page_id, new = land_page(session, platform, bearing.shop_ref, broken)
+    assert new
+    config = config_for(sandbox.world, platform, f"sqlite:///{database}")
+    process_shop(engine, config, connector[bearing.shop_ref])
+    with transaction(engine) as session:
+        items = list(session.scalars(select(QuarantineItem).where(QuarantineItem.raw_page_id == page_id)))
+    assert items and all(item.reason and item.message and item.resolved_at is None for item in items), items
+    books = measure(engine, lambda shop: connector[shop], list(connection))
+    engine.dispose()
+    assert (books.lost, books.fingerprint) == (0, reference.books.fingerprint)
+    assert books.quarantined == reference.books.quarantined + len(items)
