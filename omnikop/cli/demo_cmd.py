@@ -16,12 +16,24 @@ airflow_app = typer.Typer(help="Run Airflow with the omnikop DAGs on embedded de
 
 def demo(
     out: Path = typer.Option(Path("out"), "--out", help="folder for the outputs"),
+    log_level: str = typer.Option(
+        "WARNING", "--log-level", envvar="OMNIKOP_DEMO_LOG_LEVEL", help="log level of the demo and its DAG runs"
+    ),
+    connections_file: Path = typer.Option(
+        None,
+        "--connections-file",
+        envvar="OMNIKOP_DEMO_CONNECTIONS_FILE",
+        help="also write the sandboxes' Airflow Connections (AIRFLOW_CONN_* → JSON) here, e.g. for a secrets scan",
+    ),
 ) -> None:
     """Run the main job on embedded defaults: sandboxes, demo members, the real DAGs, outputs in out/."""
+    import logging
+
     from omnikop.demo.run import run_demo
 
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        result = run_demo(console, out=out)
+        result = run_demo(console, out=out, log_level=log_level.upper(), connections_file=connections_file)
     except KeyboardInterrupt:
         errors.print("demo interrupted; the sandboxes have been stopped")
         raise typer.Exit(130) from None
