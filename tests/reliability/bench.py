@@ -104,9 +104,15 @@ def config_for(world: World, platform: str, db_url: str) -> OmnikopConfig:
     return parse_config({"database": {"url": db_url}, "shops": shop_configs(world, platforms=[platform])})
 
 
+# The world's clock two weeks after its last order: every order settled, a late refund or two, withdrawals; the
+# sync window (a day before the first order up to the clock) then needs two of Shopee's 15-day windows, not four.
+CLOCK_AFTER_END = timedelta(days=14)
+
+
 @contextmanager
 def serve(platform: str) -> Iterator[Instance]:
     world = World.generate(world_config(platform))
+    world.as_of = world.end + CLOCK_AFTER_END
     sandbox = sandbox_class(platform)(world)
     with SandboxServer(sandbox.app) as server:
         yield Instance(platform, world, sandbox, server.url)
