@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,10 +147,11 @@ def _deliver_pushes(engine: Engine, instance: Instance) -> None:
             results = emitter.deliver(server.url, shop, EmitOptions(duplicates=True, reorder=True, seed=3))
             assert results and all(200 <= r.status < 300 for r in results), {r.status for r in results}
     start = datetime.combine(instance.world.config.start, datetime.min.time(), UTC) - timedelta(days=1)
-    for shop in shops:
-        report = instance.sandbox.settlement_report(  # type: ignore[attr-defined]
-            shop, "settlement_report_csv", start, instance.world.as_of + timedelta(seconds=1)
-        )
-        path = Path(str(engine.url.database or "/tmp/omnikop")).with_name(f"{platform}-{shop}-settlements.csv")
-        path.write_bytes(report)
-        assert import_settlement_file(engine, platform, path, shop).new
+    with tempfile.TemporaryDirectory() as folder:
+        for shop in shops:
+            report = instance.sandbox.settlement_report(  # type: ignore[attr-defined]
+                shop, "settlement_report_csv", start, instance.world.as_of + timedelta(seconds=1)
+            )
+            path = Path(folder) / f"{platform}-{shop}-settlements.csv"
+            path.write_bytes(report)
+            assert import_settlement_file(engine, platform, path, shop).new
