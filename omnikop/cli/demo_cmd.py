@@ -17,7 +17,10 @@ airflow_app = typer.Typer(help="Run Airflow with the omnikop DAGs on embedded de
 def demo(
     out: Path = typer.Option(Path("out"), "--out", help="folder for the outputs"),
     log_level: str = typer.Option(
-        "WARNING", "--log-level", envvar="OMNIKOP_DEMO_LOG_LEVEL", help="log level of the demo and its DAG runs"
+        None,
+        "--log-level",
+        envvar="OMNIKOP_DEMO_LOG_LEVEL",
+        help="log level of the demo and its DAG runs (default: the DAG runs log warnings and errors)",
     ),
     connections_file: Path = typer.Option(
         None,
@@ -31,9 +34,13 @@ def demo(
 
     from omnikop.demo.run import run_demo
 
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_level:
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger().setLevel(log_level.upper())  # Airflow's import may have configured the root already
     try:
-        result = run_demo(console, out=out, log_level=log_level.upper(), connections_file=connections_file)
+        result = run_demo(
+            console, out=out, log_level=(log_level or "WARNING").upper(), connections_file=connections_file
+        )
     except KeyboardInterrupt:
         errors.print("demo interrupted; the sandboxes have been stopped")
         raise typer.Exit(130) from None
