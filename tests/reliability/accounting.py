@@ -95,5 +95,5 @@ def measure(engine: Engine, connector_for: Callable[[str], Connector], shops: li
 def _record_key(shop_ref: str, record: object) -> RecordKey:
     if isinstance(record, Rejected):
         return shop_ref, record.stream, record.record_key
-    doc_type, external_id = doc_identity(record)  # type: ignore[arg-type]
+    _, external_id = doc_identity(record)  # type: ignore[arg-type]
     return shop_ref, stream_of(record), external_id  # type: ignore[arg-type]

@@ -15,7 +15,6 @@ import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +65,12 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
+def _get(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
 def _set(document: Any, path: tuple[Any, ...], value: Any, delete: bool) -> None:
     parent = document
     for step in path[:-1]:
@@ -84,16 +89,18 @@ def mutated_body(draw: st.DrawFn, body: bytes) -> tuple[str, bytes]:
     if kind == "truncate":
         return kind, body[: draw(st.integers(min_value=0, max_value=max(0, len(body) - 1)))]
     try:
-        document = json.loads(body, parse_float=Decimal)
+        document = json.loads(body)  # floats, so untouched amounts are written back as numbers
     except ValueError:  # a settlement file (CSV/XLSX): flip bytes inside it instead
         position = draw(st.integers(min_value=0, max_value=max(0, len(body) - 1)))
         return "flip", body[:position] + draw(st.binary(min_size=1, max_size=8)) + body[position + 1 :]
-    paths = _paths(document)
+    # "value" replaces a scalar (an id, amount, status, time) with a value of any type: that may turn a record
+    # into a rejection but never remove it. "delete" removes any key, record lists included.
+    paths = [p for p in _paths(document) if kind == "delete" or not isinstance(_get(document, p), dict | list)]
     if not paths:
         return "bytes", draw(st.binary(max_size=50))
     path = draw(st.sampled_from(paths))
     _set(document, path, draw(JSON_VALUES), delete=kind == "delete")
-    return kind, json.dumps(document, default=str).encode()
+    return kind, json.dumps(document).encode()
 
 
 def _seed_pages(reference: Reference) -> list[LandedPage]:
@@ -123,7 +130,7 @@ def test_mutated_pages_are_parsed_or_rejected_with_a_reason_never_dropped(
     assert pages and sum(originals.values()) > 0
     seen: dict[str, int] = {}
 
-    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         page = data.draw(st.sampled_from(pages))
