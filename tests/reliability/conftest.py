@@ -53,7 +53,7 @@ def _render(cell) -> str:  # type: ignore[no-untyped-def]
     return f"{verdict}/{cell.duplicates}/{cell.lost}/{cell.quarantined}{mark}"
 
 
-def _column_order(column: tuple[str, str]) -> tuple[int, str]:
+def _column_order(column: tuple[str, str]) -> tuple[int, bool]:
     platforms = ["shopee", "tokopedia", "gojek", "grab"]
     platform, database = column
-    return (platforms.index(platform) if platform in platforms else 99, database)
+    return (platforms.index(platform) if platform in platforms else 99, database != "sqlite")
