@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
 from connectors.base.protocol import Connector
 from connectors.base.windows import Window
-from core_mapping.mapper import MappedBatch, ShopMapper
+from core_mapping.mapper import MappedBatch, ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
 from core_mapping.quarantine import TRANSIENT_REASONS, Problem, quarantine, resolve
 from ledger.goods import post_movements
@@ -86,12 +86,15 @@ def process_shop(
     name, and the fetched pages are landed and processed with the rest."""
     summary = RunSummary()
     summary.add(land_follow_ups(engine, connector))
+    with transaction(engine) as session:
+        backlog = _unprocessed(session, connector.platform, connector.shop_ref, None)
+        newest = newest_revisions(record for page in backlog for record in connector.parse(as_landed(page)))
     while True:
         with transaction(engine) as session:
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
-            summary.add(_process_pages(session, config, connector, pages))
+            summary.add(_process_pages(session, config, connector, pages, newest))
         if progress:
             progress("map+post", len(pages))
     summary.add(retry_transient(engine, config, connector))
@@ -132,9 +135,15 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int | No
     return list(session.scalars(query.limit(limit) if limit else query))
 
 
-def _process_pages(session: Session, config: OmnikopConfig, connector: Connector, pages: list[RawPage]) -> RunSummary:
+def _process_pages(
+    session: Session,
+    config: OmnikopConfig,
+    connector: Connector,
+    pages: list[RawPage],
+    newest: dict[tuple[str, str], str] | None = None,
+) -> RunSummary:
     parsed = [(page.id, record) for page in pages for record in connector.parse(as_landed(page))]
-    batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed)
+    batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed, newest)
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
     fault_point("mid_batch")
     summary.records = len(parsed)

@@ -27,7 +27,7 @@ from connectors.base.http import RetryBudget
 from connectors.base.protocol import Connector, ConnectorContext
 from connectors.base.registry import connector_class
 from connectors.base.sandbox.catalog import sandbox_class
-from connectors.base.sandbox.emitter import EmitOptions
+from connectors.base.sandbox.emitter import DeliveryResult, EmitOptions
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
@@ -51,6 +51,11 @@ CLIENT_TIMEOUT = (2.0, 0.4)
 TEST_BUDGET = RetryBudget(attempts=6, seconds=20, backoff_initial=0.01, backoff_max=0.05, max_retry_after=0.05)
 
 
+# Records per list page the pull clients ask for (Connection extra ``page_size``): small, so every list is several
+# pages and the faults that live between pages (a record on two pages, expiry mid-pagination) really happen.
+PAGE_SIZE = 3
+
+
 def world_config(platform: str) -> WorldConfig:
     """Two shops (one shared by three members), a dozen orders each, late refunds and withdrawals included."""
     return WorldConfig(days=2, orders_per_day=3, platforms=(platform,))
@@ -70,7 +75,8 @@ class Instance:
         return self.sandbox.shop_refs()
 
     def connection(self, shop_ref: str) -> str:
-        return connection_json(**self.sandbox.connection_for(shop_ref, self.url))
+        connection = self.sandbox.connection_for(shop_ref, self.url)
+        return connection_json(**{**connection, "extra": {**connection.get("extra", {}), "page_size": PAGE_SIZE}})
 
     def connector(self, engine: Engine, shop_ref: str) -> Connector:
         return make_connector(self.platform, engine, shop_ref, self.connection(shop_ref), self.flavor(shop_ref))
@@ -127,25 +133,29 @@ def sync(engine: Engine, instance: Instance, shops: Sequence[str] | None = None)
     return total
 
 
-def prepare(engine: Engine, instance: Instance) -> None:
+def prepare(engine: Engine, instance: Instance, pushes: EmitOptions | None = EmitOptions()) -> None:
     """What exists before the first sync: members and mappings; for push platforms, every webhook delivered
-    through the real receiver and the settlement report files imported (push platforms offer no pull)."""
+    through the real receiver (as ``pushes`` says; ``None``: none yet) and the settlement report files imported
+    (push platforms offer no pull for orders and settlements)."""
     with transaction(engine) as session:
         import_members(session, io.StringIO(members_csv(instance.world)))
         import_mappings(session, io.StringIO(mappings_csv(instance.world, platforms=[instance.platform])))
-    if instance.platform in PUSH_PLATFORMS:
-        _deliver_pushes(engine, instance)
+    if instance.platform in PUSH_PLATFORMS and pushes is not None:
+        deliver_pushes(engine, instance, pushes)
 
 
-def _deliver_pushes(engine: Engine, instance: Instance) -> None:
+def deliver_pushes(engine: Engine, instance: Instance, options: EmitOptions) -> list[DeliveryResult]:
+    """Every shop's webhooks through the real receiver on loopback, then the settlement files imported."""
     platform, shops = instance.platform, instance.shops
+    delivered: list[DeliveryResult] = []
     connections = {env_var_name(conn_id(platform, shop)): instance.connection(shop) for shop in shops}
     receiver = Receiver(engine, [PushShop(platform, shop, conn_id(platform, shop)) for shop in shops])
     with mock.patch.dict(os.environ, connections), SandboxServer(build_app(receiver)) as server:
         emitter: Any = instance.sandbox.emitter  # type: ignore[attr-defined]
         for shop in shops:
-            results = emitter.deliver(server.url, shop, EmitOptions(duplicates=True, reorder=True, seed=3))
+            results = emitter.deliver(server.url, shop, options)
             assert results and all(200 <= r.status < 300 for r in results), {r.status for r in results}
+            delivered += results
     start = datetime.combine(instance.world.config.start, datetime.min.time(), UTC) - timedelta(days=1)
     with tempfile.TemporaryDirectory() as folder:
         for shop in shops:
@@ -155,3 +165,4 @@ def _deliver_pushes(engine: Engine, instance: Instance) -> None:
             path = Path(folder) / f"{platform}-{shop}-settlements.csv"
             path.write_bytes(report)
             assert import_settlement_file(engine, platform, path, shop).new
+    return delivered

@@ -16,12 +16,13 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from connectors.base.landing import RawPage
+from connectors.base.sandbox.emitter import EmitOptions
 from connectors.base.tokens import StoredToken
 from core_mapping.models import ProcessedPage
 from core_mapping.pipeline import sync_shop
 from ledger.models import JournalEntry
 from omnikop.db import transaction
-from tests.reliability.bench import Instance, sync
+from tests.reliability.bench import PUSH_PLATFORMS, Instance, deliver_pushes, sync
 from tests.reliability.crash import SyncOrder, sync_until_killed
 from tests.reliability.dbdrop import dropped_once
 
@@ -41,6 +42,9 @@ class Fault:
     name: str
     run: FaultRun
     evidence: str  # what the evidence count counts, for the table
+    # Push platforms have no paginated pulls: their "pages" are webhook deliveries, so these cells start before
+    # any push and deliver them (duplicated or shuffled) themselves.
+    starts_before_pushes: bool = False
 
 
 def sandbox_switches(switches: dict[str, Any], marker: str | None) -> FaultRun:
@@ -58,6 +62,44 @@ def sandbox_switches(switches: dict[str, Any], marker: str | None) -> FaultRun:
         return len(cell.instance.sandbox.state.requests)
 
     return run
+
+
+def between_pages(switches: dict[str, Any], pushes: EmitOptions) -> FaultRun:
+    """Faults that live between pages. Pull platforms: the sandbox switch, evidence = list pages after the first
+    (where the repeat or reversal happens). Push platforms: every webhook delivered with ``pushes`` (duplicates
+    or shuffled order), evidence = repeated deliveries or events delivered out of their natural order."""
+
+    def run(cell: CellContext) -> int:
+        instance = cell.instance
+        if instance.platform in PUSH_PLATFORMS:
+            delivered = deliver_pushes(cell.engine, instance, pushes)
+            sync(cell.engine, instance)
+            if pushes.duplicates:
+                return sum(1 for result in delivered if result.duplicate)
+            emitter: Any = instance.sandbox.emitter  # type: ignore[attr-defined]
+            natural = [e.event_id for shop in instance.shops for e in emitter.events(shop)]
+            return sum(1 for a, b in zip(natural, [r.event_id for r in delivered], strict=False) if a != b)
+        instance.sandbox.state.faults.update(switches)
+        try:
+            sync(cell.engine, instance)
+        finally:
+            instance.sandbox.state.faults.reset()
+        return sum(1 for request in instance.sandbox.state.requests if _later_page(request["params"]))
+
+    return run
+
+
+def _later_page(params: dict[str, Any]) -> bool:
+    """A list request for a page after the first, in any platform's paging dialect."""
+    for name, value in params.items():
+        text = str(value)
+        if name in ("cursor", "page_token") and text:
+            return True
+        if name in ("page_no", "page") and text.isdigit() and int(text) > 1:
+            return True
+        if name == "offset" and text.isdigit() and int(text) > 0:
+            return True
+    return False
 
 
 def token_refresh_race(cell: CellContext) -> int:
@@ -140,8 +182,18 @@ FAULTS = (
     Fault("connection resets", sandbox_switches({"connection_resets": 3}, "connection_resets"), "resets"),
     Fault("malformed JSON", sandbox_switches({"malformed_json": 3}, "malformed_json"), "bodies"),
     Fault("truncated pages", sandbox_switches({"truncated": 3}, "truncated"), "bodies"),
-    Fault("record on two pages", sandbox_switches({"duplicate_across_pages": True}, None), "requests"),
-    Fault("records out of order", sandbox_switches({"out_of_order": True}, None), "requests"),
+    Fault(
+        "record on two pages",
+        between_pages({"duplicate_across_pages": True}, EmitOptions(duplicates=True, seed=3)),
+        "later pages / repeated pushes",
+        starts_before_pushes=True,
+    ),
+    Fault(
+        "records out of order",
+        between_pages({"out_of_order": True}, EmitOptions(reorder=True, seed=3)),
+        "later pages / shuffled pushes",
+        starts_before_pushes=True,
+    ),
     Fault("token expiry mid-pagination", sandbox_switches({"expire_token_after": 2}, "expire_token"), "expiries"),
     Fault("two workers refresh token", token_refresh_race, "1 refresh"),
     Fault("SIGKILL after landing", killed_at("after_landing"), "killed"),

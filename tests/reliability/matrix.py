@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from connectors.base.sandbox.emitter import EmitOptions
 from omnikop.db import make_engine
 from tests.reliability.accounting import Books, measure
-from tests.reliability.bench import Instance, prepare, serve, sync
+from tests.reliability.bench import PUSH_PLATFORMS, Instance, deliver_pushes, prepare, serve, sync
 from tests.reliability.faults import CellContext, Fault
 
 
@@ -46,17 +47,23 @@ class Reference:
     """A connector's clean run: the prepared (pre-sync) database file to copy and the books after the sync."""
 
     template: Path
+    bare: Path  # before any push was delivered (push platforms; the same as ``template`` for pull platforms)
     database: Path  # the reference run's database (its landed pages feed the parser fuzzing)
     books: Books
 
 
 def build_reference(platform: str, migrated: Path, workdir: Path) -> Reference:
-    template = workdir / f"{platform}-template.db"
-    shutil.copy(migrated, template)
+    bare, template = workdir / f"{platform}-bare.db", workdir / f"{platform}-template.db"
+    shutil.copy(migrated, bare)
     with serve(platform) as instance:
-        engine = make_engine(f"sqlite:///{template}")
-        prepare(engine, instance)
+        engine = make_engine(f"sqlite:///{bare}")
+        prepare(engine, instance, pushes=None)
         engine.dispose()
+        shutil.copy(bare, template)
+        if platform in PUSH_PLATFORMS:
+            engine = make_engine(f"sqlite:///{template}")
+            deliver_pushes(engine, instance, EmitOptions())
+            engine.dispose()
         clean = workdir / f"{platform}-reference.db"
         shutil.copy(template, clean)
         engine = make_engine(f"sqlite:///{clean}")
@@ -64,7 +71,7 @@ def build_reference(platform: str, migrated: Path, workdir: Path) -> Reference:
         books = books_of(engine, instance)
         engine.dispose()
     assert books.landed and books.lost == 0 and not books.violations, books
-    return Reference(template, clean, books)
+    return Reference(template, bare, clean, books)
 
 
 def books_of(engine: Engine, instance: Instance) -> Books:

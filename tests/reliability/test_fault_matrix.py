@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.base.sandbox.emitter import EmitOptions
 from tests.reliability.bench import PLATFORMS, prepare
 from tests.reliability.faults import FAULTS, FAULTS_BY_NAME, Fault
 from tests.reliability.matrix import Reference, run_cell
@@ -33,7 +34,7 @@ def test_books_after_fault_and_rerun_equal_the_reference(
 ) -> None:
     reference = references(platform)
     database = tmp_path / "cell.db"
-    shutil.copy(reference.template, database)
+    shutil.copy(reference.bare if fault.starts_before_pushes else reference.template, database)
     cell = run_cell(fault, platform, reference.books, "sqlite", f"sqlite:///{database}", lambda *_: None)
     _assert_clean(cell)
     assert cell.quarantined == reference.books.quarantined
@@ -46,6 +47,8 @@ def test_books_after_fault_and_rerun_equal_the_reference_on_postgresql(
     fault_name: str, platform: str, references: Callable[[str], Reference], pg_url: str
 ) -> None:
     reference = references(platform)
-    cell = run_cell(FAULTS_BY_NAME[fault_name], platform, reference.books, "postgresql", pg_url, prepare)
+    fault = FAULTS_BY_NAME[fault_name]
+    pushes = None if fault.starts_before_pushes else EmitOptions()
+    cell = run_cell(fault, platform, reference.books, "postgresql", pg_url, lambda e, i: prepare(e, i, pushes))
     _assert_clean(cell)
     assert cell.quarantined == reference.books.quarantined
