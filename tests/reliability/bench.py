@@ -53,7 +53,7 @@ TEST_BUDGET = RetryBudget(attempts=6, seconds=20, backoff_initial=0.01, backoff_
 
 # Records per list page the pull clients ask for (Connection extra ``page_size``): small, so every list is several
 # pages and the faults that live between pages (a record on two pages, expiry mid-pagination) really happen.
-PAGE_SIZE = 3
+PAGE_SIZE = 5
 
 
 def world_config(platform: str) -> WorldConfig:
