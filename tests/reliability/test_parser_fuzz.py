@@ -130,7 +130,7 @@ def test_mutated_pages_are_parsed_or_rejected_with_a_reason_never_dropped(
     assert pages and sum(originals.values()) > 0
     seen: dict[str, int] = {}
 
-    @settings(max_examples=60, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=50, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         page = data.draw(st.sampled_from(pages))
