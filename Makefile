@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint venv clean airflow
+.PHONY: demo test lint venv clean airflow audit
 
 venv: $(VENV)/.synced
 
@@ -24,6 +24,10 @@ airflow: venv
 test: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Known-vulnerable pins in uv.lock fail this (pip-audit; needs PyPI's JSON API or OSV, so it fails without them).
+audit: venv
+	OMNIKOP_REQUIRE_AUDIT=1 $(VENV)/bin/pytest -q tests/reliability/test_supply_chain.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

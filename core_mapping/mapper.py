@@ -9,6 +9,7 @@ revision posts exactly its adjustment.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -94,7 +95,10 @@ class ShopMapper:
         self.docs = DocumentStore(session, platform, shop_ref)
         self.unit_costs: dict[str, int | None] = {}
 
-    def map(self, parsed: list[tuple[int, Parsed]]) -> MappedBatch:
+    def map(self, parsed: list[tuple[int, Parsed]], newest: Mapping[tuple[str, str], str] | None = None) -> MappedBatch:
+        """Drafts for ``parsed``. ``newest``: the latest revision of each document among *all* pages waiting to
+        be processed; a record older than that is skipped (a later batch posts the newer one), so the books do
+        not depend on how arrival order cut the backlog into batches (webhooks arrive in any order)."""
         batch = MappedBatch()
         latest: dict[tuple[str, str], tuple[int, CanonicalRecord]] = {}
         for page_id, record in parsed:
@@ -104,8 +108,11 @@ class ShopMapper:
                 )
                 continue
             key = doc_identity(record)
+            if newest and key in newest and revision_order(revision_of(record)) < revision_order(newest[key]):
+                batch.stats["superseded_in_backlog"] += 1
+                continue
             current = latest.get(key)
-            if current is None or revision_order(_revision(record)) >= revision_order(_revision(current[1])):
+            if current is None or revision_order(revision_of(record)) >= revision_order(revision_of(current[1])):
                 if current is not None:
                     batch.stats["superseded_in_batch"] += 1
                 latest[key] = (page_id, record)
@@ -118,11 +125,11 @@ class ShopMapper:
         ordered = sorted(latest.items(), key=lambda item: list(DOC_TYPES.values()).index(item[0][0]))
         work: list[tuple[tuple[str, str], int, CanonicalRecord]] = []
         for key, (page_id, record) in ordered:
-            if self.docs.is_stale(key, _revision(record)):
+            if self.docs.is_stale(key, revision_of(record)):
                 batch.stats["stale_revision"] += 1
                 batch.mapped[stream_of(record)].add(key[1])
                 continue
-            self.docs.put(key, _revision(record), to_json(record), page_id)
+            self.docs.put(key, revision_of(record), to_json(record), page_id)
             work.append((key, page_id, record))
         refs = [
             source_ref(self.platform, self.shop_ref, k[0], k[1], part)
@@ -349,7 +356,19 @@ class ShopMapper:
         return dict(weights)
 
 
-def _revision(record: CanonicalRecord) -> str:
+def newest_revisions(records: Iterable[Parsed]) -> dict[tuple[str, str], str]:
+    """The latest revision of each document among ``records`` (rejected records aside)."""
+    newest: dict[tuple[str, str], str] = {}
+    for record in records:
+        if isinstance(record, Rejected):
+            continue
+        key, revision = doc_identity(record), revision_of(record)
+        if key not in newest or revision_order(revision) > revision_order(newest[key]):
+            newest[key] = revision
+    return newest
+
+
+def revision_of(record: CanonicalRecord) -> str:
     """Stock is a snapshot: the later observation wins, whatever the level (a level is not an ordered revision)."""
     if isinstance(record, StockLevel):
         return str(int(record.observed_at.timestamp() * 1_000_000))

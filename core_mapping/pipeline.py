@@ -7,6 +7,8 @@ between landing and posting loses nothing and posts nothing twice: the next run 
 
 from __future__ import annotations
 
+import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
 from connectors.base.protocol import Connector
 from connectors.base.windows import Window
-from core_mapping.mapper import MappedBatch, ShopMapper
+from core_mapping.mapper import MappedBatch, ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
 from core_mapping.quarantine import TRANSIENT_REASONS, Problem, quarantine, resolve
 from ledger.goods import post_movements
@@ -29,6 +31,7 @@ from omnikop.db import transaction
 
 STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
 PAGES_PER_BATCH = 25
+FAULT_POINT_ENV = "OMNIKOP_FAULT_POINT"  # crash tests only; see ``fault_point``
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
 
@@ -69,6 +72,7 @@ def sync_shop(
             summary.new_pages += landed.new
             if progress:
                 progress(f"pull {stream}", 1)
+    fault_point("after_landing")
     summary.add(process_shop(engine, config, connector, progress=progress))
     return summary
 
@@ -82,12 +86,15 @@ def process_shop(
     name, and the fetched pages are landed and processed with the rest."""
     summary = RunSummary()
     summary.add(land_follow_ups(engine, connector))
+    with transaction(engine) as session:
+        backlog = _unprocessed(session, connector.platform, connector.shop_ref, None)
+        newest = newest_revisions(record for page in backlog for record in connector.parse(as_landed(page)))
     while True:
         with transaction(engine) as session:
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
-            summary.add(_process_pages(session, config, connector, pages))
+            summary.add(_process_pages(session, config, connector, pages, newest))
         if progress:
             progress("map+post", len(pages))
     summary.add(retry_transient(engine, config, connector))
@@ -128,10 +135,17 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int | No
     return list(session.scalars(query.limit(limit) if limit else query))
 
 
-def _process_pages(session: Session, config: OmnikopConfig, connector: Connector, pages: list[RawPage]) -> RunSummary:
+def _process_pages(
+    session: Session,
+    config: OmnikopConfig,
+    connector: Connector,
+    pages: list[RawPage],
+    newest: dict[tuple[str, str], str] | None = None,
+) -> RunSummary:
     parsed = [(page.id, record) for page in pages for record in connector.parse(as_landed(page))]
-    batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed)
+    batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed, newest)
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
+    fault_point("mid_batch")
     summary.records = len(parsed)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = datetime.now(UTC)
@@ -175,6 +189,17 @@ def post_batch(session: Session, platform: str, shop_ref: str, batch: MappedBatc
         resolve(session, platform, shop_ref, stream, {k for k in keys if (stream, k) not in failed}, "posted")
     summary.quarantined.update(problem.reason for problem in problems)
     return summary
+
+
+def fault_point(name: str) -> None:
+    """Crash-test hook: ``SIGKILL`` this process here when ``OMNIKOP_FAULT_POINT`` names this point.
+
+    The reliability suite proves that a worker killed at the worst moments loses and doubles nothing, and a kill
+    is the only honest way to show it (no ``finally``, no rollback handler runs). Points: ``after_landing`` (every
+    page landed, nothing processed) and ``mid_batch`` (a batch's postings written, not yet committed with its
+    processed markers). Unset in production, where this is one dictionary lookup per batch."""
+    if os.environ.get(FAULT_POINT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def retry_transient(engine: Engine, config: OmnikopConfig, connector: Connector) -> RunSummary:

@@ -42,6 +42,18 @@ class ConnectionSpec:
             raise ConfigError(f"Airflow Connection {self.conn_id!r} has no {where}; set it in the Connection")
         return str(value)
 
+    def page_size(self, default: int, maximum: int) -> int:
+        """Records per list page: extra ``page_size`` if set (1..``maximum``, the platform's limit), else ``default``.
+
+        Production keeps the platform's maximum (fewest calls); tests set a small one so that pagination, and the
+        faults that live between pages, really happen on a small world."""
+        raw = self.extra.get("page_size")
+        if raw in (None, ""):
+            return default
+        if not str(raw).isdigit() or not 1 <= int(raw) <= maximum:
+            raise ConfigError(f"Airflow Connection {self.conn_id!r}: extra.page_size must be 1..{maximum}, got {raw!r}")
+        return int(raw)
+
     def secret_values(self) -> tuple[str, ...]:
         values = [self.password] + [
             str(v) for k, v in self.extra.items() if is_secret(k) or "secret" in k or "token" in k

@@ -174,19 +174,29 @@ class Lander:
     def _save(
         self, session: Session, stream: str, window: Window, state: dict[str, Any] | None, *, completed: bool
     ) -> None:
+        """Create-or-update the window's checkpoint. Two overlapping runs of one shop and window (an Airflow retry
+        racing a manual trigger) both get here: the row is created with ``ON CONFLICT DO NOTHING`` and then
+        locked (PostgreSQL), so the second run waits and updates instead of failing on the unique key."""
         now = datetime.now(UTC)
-        row = session.scalars(self._query(stream, window)).one_or_none()
-        if row is None:
-            row = SyncCheckpoint(
+        postgres = session.get_bind().dialect.name == "postgresql"
+        insert = postgresql.insert if postgres else sqlite.insert
+        session.execute(
+            insert(SyncCheckpoint)
+            .values(
                 platform=self.connector.platform,
                 shop_ref=self.connector.shop_ref,
                 stream=stream,
                 window_start=window.start,
                 window_end=window.end,
+                state="null",
                 started_at=now,
+                updated_at=now,
                 pages=0,
             )
-            session.add(row)
+            .on_conflict_do_nothing()
+        )
+        query = self._query(stream, window)
+        row = session.scalars(query.with_for_update() if postgres else query).one()
         if completed:
             # A finished window starts afresh next time (to catch later updates); nothing to resume.
             row.completed_at, row.state = now, "null"

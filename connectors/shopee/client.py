@@ -97,6 +97,7 @@ class ShopeeClient:
         self.partner_id = connection.require("login")
         self.partner_key = connection.require("password")
         self.base_url = connection.require("host")
+        self.page_size = connection.page_size(PAGE_SIZE, PAGE_SIZE)
         self.shop_id = context.shop_ref
         if not self.partner_id.isdigit():
             raise ConfigError(f"Connection {connection.conn_id!r}: login must be the numeric Shopee partner_id")
@@ -176,7 +177,7 @@ class ShopeeClient:
             "time_range_field": "update_time",
             "time_from": time_from,
             "time_to": time_to,
-            "page_size": PAGE_SIZE,
+            "page_size": self.page_size,
             "cursor": cursor,
             "response_optional_fields": "order_status",
         }
@@ -190,7 +191,7 @@ class ShopeeClient:
         params = {
             "release_time_from": time_from,
             "release_time_to": time_to,
-            "page_size": PAGE_SIZE,
+            "page_size": self.page_size,
             "page_no": page_no,
         }
         return self.http.call(Call("GET", "/api/v2/payment/get_escrow_list", params))
@@ -201,11 +202,16 @@ class ShopeeClient:
         )
 
     def get_wallet_transactions(self, time_from: int, time_to: int, page_no: int) -> ApiResponse:
-        params = {"create_time_from": time_from, "create_time_to": time_to, "page_size": PAGE_SIZE, "page_no": page_no}
+        params = {
+            "create_time_from": time_from,
+            "create_time_to": time_to,
+            "page_size": self.page_size,
+            "page_no": page_no,
+        }
         return self.http.call(Call("GET", "/api/v2/payment/get_wallet_transaction_list", params))
 
     def get_item_list(self, offset: int) -> ApiResponse:
-        params = {"offset": offset, "page_size": PAGE_SIZE, "item_status": "NORMAL"}
+        params = {"offset": offset, "page_size": self.page_size, "item_status": "NORMAL"}
         return self.http.call(Call("GET", "/api/v2/product/get_item_list", params))
 
     def get_item_base_info(self, item_ids: Sequence[str]) -> ApiResponse:

@@ -87,13 +87,19 @@ def parse_page(page: LandedPage) -> Iterator[Parsed]:
 
 
 def _each(
-    page: LandedPage, items: Any, key_field: str, build: Callable[[dict[str, Any], RawRef], Parsed]
+    page: LandedPage,
+    items: Any,
+    key_field: str | Callable[[dict[str, Any]], Any],
+    build: Callable[[dict[str, Any], RawRef], Parsed],
 ) -> Iterator[Parsed]:
+    """Build each record; a bad one is rejected under its key, or its position when it has no usable key (an
+    empty key would merge two rejected records into one quarantine item and lose the other)."""
     if not isinstance(items, list):
         yield _rejected(page, f"page:{page.id}", "malformed_page", f"{page.kind} page has no record list")
         return
     for index, item in enumerate(items):
-        key = str(item.get(key_field, f"#{index}")) if isinstance(item, dict) else f"#{index}"
+        found = (key_field(item) if callable(key_field) else item.get(key_field)) if isinstance(item, dict) else None
+        key = str(found) if found not in (None, "") else f"#{index}"
         raw = RawRef(page.id, key)
         try:
             if not isinstance(item, dict):
@@ -227,7 +233,14 @@ def _escrow(shop_ref: str, item: dict[str, Any], raw: RawRef, released: dict[str
 
 def _wallet(page: LandedPage, response: Any) -> Iterator[Parsed]:
     items = response.get("transaction_list") if isinstance(response, dict) else None
-    return _each(page, items, "order_sn", lambda item, raw: _movement(page.shop_ref, item, raw))
+    return _each(page, items, _movement_key, lambda item, raw: _movement(page.shop_ref, item, raw))
+
+
+def _movement_key(item: dict[str, Any]) -> str:
+    """The movement's reference as ``_movement`` forms it, read leniently so a broken row keeps the same key."""
+    if item.get("withdrawal_id"):
+        return str(item["withdrawal_id"])
+    return f"{item.get('transaction_type')}:{item.get('order_sn') or ''}:{item.get('create_time')}"
 
 
 def _movement(shop_ref: str, item: dict[str, Any], raw: RawRef) -> WalletMovement:

@@ -116,6 +116,7 @@ class LegacyClient:
         self.client_secret = connection.require("password")
         self.base_url = connection.require("host")
         self.fs_id = connection.require("fs_id")
+        self.order_page_size = connection.page_size(ORDER_PAGE_SIZE, ORDER_PAGE_SIZE)
         self.auth_url = str(connection.extra.get("auth_host") or AUTH_HOST)
         common: dict[str, Any] = {
             "timeout": context.timeout,

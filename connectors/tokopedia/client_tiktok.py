@@ -120,6 +120,7 @@ class TikTokClient:
         self.app_secret = connection.require("password")
         self.base_url = connection.require("host")
         self.auth_url = str(connection.extra.get("auth_host") or AUTH_HOST)
+        self.page_size = connection.page_size(PAGE_SIZE, PAGE_SIZE)
         common: dict[str, Any] = {
             "interpreter": TikTokInterpreter(),
             "timeout": context.timeout,
@@ -212,7 +213,12 @@ class TikTokClient:
     # --- endpoints -------------------------------------------------------------------------------------------
 
     def search_orders(self, update_ge: int, update_lt: int, page_token: str) -> ApiResponse:
-        params = {"page_size": PAGE_SIZE, "page_token": page_token, "sort_field": "update_time", "sort_order": "ASC"}
+        params = {
+            "page_size": self.page_size,
+            "page_token": page_token,
+            "sort_field": "update_time",
+            "sort_order": "ASC",
+        }
         body = {"update_time_ge": update_ge, "update_time_lt": update_lt}
         return self._shop_call("POST", "/order/202309/orders/search", params, body)
 
@@ -223,7 +229,7 @@ class TikTokClient:
         params = {
             "statement_time_ge": time_ge,
             "statement_time_lt": time_lt,
-            "page_size": PAGE_SIZE,
+            "page_size": self.page_size,
             "page_token": page_token,
             "sort_field": "statement_time",
             "sort_order": "ASC",
@@ -231,7 +237,7 @@ class TikTokClient:
         return self._shop_call("GET", "/finance/202309/statements", params)
 
     def get_statement_transactions(self, statement_id: str, page_token: str) -> ApiResponse:
-        params = {"page_size": PAGE_SIZE, "page_token": page_token, "sort_field": "order_create_time"}
+        params = {"page_size": self.page_size, "page_token": page_token, "sort_field": "order_create_time"}
         return self._shop_call("GET", f"/finance/202309/statements/{statement_id}/statement_transactions", params)
 
     def get_withdrawals(self, create_ge: int, create_lt: int, page_token: str) -> ApiResponse:
@@ -240,13 +246,13 @@ class TikTokClient:
             "create_time_lt": create_lt,
             # An array in TikTok's docs; sent comma-joined so the signed text is one plain value [I].
             "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE",
-            "page_size": PAGE_SIZE,
+            "page_size": self.page_size,
             "page_token": page_token,
         }
         return self._shop_call("GET", "/finance/202309/withdrawals", params)
 
     def search_products(self, page_token: str) -> ApiResponse:
-        params = {"page_size": PAGE_SIZE, "page_token": page_token}
+        params = {"page_size": self.page_size, "page_token": page_token}
         return self._shop_call("POST", "/product/202312/products/search", params, {"status": "ALL"})
 
     def search_inventory(self, product_ids: Sequence[str]) -> ApiResponse:

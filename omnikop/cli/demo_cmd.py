@@ -16,12 +16,31 @@ airflow_app = typer.Typer(help="Run Airflow with the omnikop DAGs on embedded de
 
 def demo(
     out: Path = typer.Option(Path("out"), "--out", help="folder for the outputs"),
+    log_level: str = typer.Option(
+        None,
+        "--log-level",
+        envvar="OMNIKOP_DEMO_LOG_LEVEL",
+        help="log level of the demo and its DAG runs (default: the DAG runs log warnings and errors)",
+    ),
+    connections_file: Path = typer.Option(
+        None,
+        "--connections-file",
+        envvar="OMNIKOP_DEMO_CONNECTIONS_FILE",
+        help="also write the sandboxes' Airflow Connections (AIRFLOW_CONN_* → JSON) here, e.g. for a secrets scan",
+    ),
 ) -> None:
     """Run the main job on embedded defaults: sandboxes, demo members, the real DAGs, outputs in out/."""
+    import logging
+
     from omnikop.demo.run import run_demo
 
+    if log_level:
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger().setLevel(log_level.upper())  # Airflow's import may have configured the root already
     try:
-        result = run_demo(console, out=out)
+        result = run_demo(
+            console, out=out, log_level=(log_level or "WARNING").upper(), connections_file=connections_file
+        )
     except KeyboardInterrupt:
         errors.print("demo interrupted; the sandboxes have been stopped")
         raise typer.Exit(130) from None

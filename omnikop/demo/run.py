@@ -89,7 +89,16 @@ def run_dates(world: World) -> list[datetime]:
     return [datetime.combine(last - timedelta(days=RUN_DAYS - 1 - n), time(0), UTC) for n in range(RUN_DAYS)]
 
 
-def run_demo(console: Console, *, root: Path = STATE, out: Path = Path("out")) -> DemoResult:
+def run_demo(
+    console: Console,
+    *,
+    root: Path = STATE,
+    out: Path = Path("out"),
+    log_level: str = "WARNING",
+    connections_file: Path | None = None,
+) -> DemoResult:
+    """The demo; ``log_level`` also applies to the DAG runs. ``connections_file`` receives the sandboxes'
+    credentials (sandbox-only values, new every run) so a test can scan logs and landing for them."""
     paths = DemoPaths(root, out)
     paths.log.parent.mkdir(parents=True, exist_ok=True)
     paths.log.write_text("", encoding="utf-8")
@@ -100,13 +109,20 @@ def run_demo(console: Console, *, root: Path = STATE, out: Path = Path("out")) -
     with ExitStack() as stack:
         console.print(f"[1/{steps}] starting sandboxes for {', '.join(platforms)} on loopback")
         running = start_sandboxes(stack, world, platforms, console)
+        if connections_file is not None:
+            connections_file.write_text(json.dumps(running.connections), encoding="utf-8")
+            connections_file.chmod(0o600)
         console.print(
             f"[2/{steps}] omnikop database {paths.database_url}: demo members, mappings, bank statement, {paths.config}"
         )
         engine = prepare(paths, world, platforms)
         push_and_drop_reports(stack, running, paths, engine, console)
         console.print(f"[3/{steps}] Airflow home {paths.airflow} (SQLite), pools for the partner rate limits")
-        home = AirflowHome(paths.airflow, paths.config, {**running.connections, "OMNIKOP_TASK_RETRIES": "0"})
+        home = AirflowHome(
+            paths.airflow,
+            paths.config,
+            {**running.connections, "OMNIKOP_TASK_RETRIES": "0", "AIRFLOW__LOGGING__LOGGING_LEVEL": log_level},
+        )
         home.migrate(log=paths.log)
         pools = home.set_pools(platforms, log=paths.log)
         console.print("      " + ", ".join(f"{name}={slots}" for name, slots in pools.items()))

@@ -2,22 +2,60 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from connectors.base.connection import parse_connection
+from connectors.base.landing import RawPage
+from connectors.base.tokens import StoredToken
 from ledger.fingerprint import ledger_fingerprint
 from omnikop.db import make_engine, transaction
 
 OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 
 
-def run_demo(workdir: Path) -> subprocess.CompletedProcess[str]:
+def run_demo(workdir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMNIKOP_", "AIRFLOW"))}
-    return subprocess.run([OMNIKOP, "demo"], cwd=workdir, env=env, capture_output=True, text=True, timeout=1200)
+    return subprocess.run(
+        [OMNIKOP, "demo", *options], cwd=workdir, env=env, capture_output=True, text=True, timeout=1200
+    )
+
+
+def secrets_of(workdir: Path, connections_file: Path) -> set[str]:
+    """Every credential the demo configured (partner keys, client and webhook secrets, refresh tokens) and every
+    token its sandboxes issued (still in ``connector_tokens`` after the run)."""
+    found: set[str] = set()
+    for conn_id, raw in json.loads(connections_file.read_text(encoding="utf-8")).items():
+        found.update(parse_connection(conn_id, raw).secret_values())
+    engine = make_engine(f"sqlite:///{workdir / '.omnikop' / 'omnikop.db'}")
+    with transaction(engine) as session:
+        for access, refresh in session.execute(select(StoredToken.access_token, StoredToken.refresh_token)):
+            found.update(token for token in (access, refresh) if token)
+    engine.dispose()
+    return {secret for secret in found if len(secret) >= 8}  # short values (ids, "1000") are not secrets
+
+
+def landed_text(workdir: Path) -> list[bytes]:
+    engine = make_engine(f"sqlite:///{workdir / '.omnikop' / 'omnikop.db'}")
+    with transaction(engine) as session:
+        landed = [body + request.encode() for body, request in session.execute(select(RawPage.body, RawPage.request))]
+    engine.dispose()
+    return landed
+
+
+def log_texts(workdir: Path, run: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """The demo's own output and every log file it or its DAG runs wrote."""
+    logs = {"stdout": run.stdout, "stderr": run.stderr}
+    for path in (workdir / ".omnikop").rglob("*"):
+        if path.is_file() and (path.suffix == ".log" or "logs" in path.parts):
+            logs[str(path.relative_to(workdir))] = path.read_text(encoding="utf-8", errors="replace")
+    return logs
 
 
 def fingerprint(workdir: Path) -> str:
@@ -29,10 +67,13 @@ def fingerprint(workdir: Path) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # two demo runs, the first at DEBUG: past the default 300 s on a loaded 2-core runner
 def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_nothing(tmp_path: Path):
-    first = run_demo(tmp_path)
+    connections = tmp_path / "connections.json"
+    first = run_demo(tmp_path, "--log-level", "DEBUG", "--connections-file", str(connections))
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "bean-check: passed" in first.stdout
+    assert_no_secret_in_logs_or_landing(tmp_path, first, connections)
     out = tmp_path / "out"
     for name in (
         "trial_balance.csv",
@@ -48,3 +89,20 @@ def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_noth
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert fingerprint(tmp_path) == books
+
+
+def assert_no_secret_in_logs_or_landing(
+    workdir: Path, run: subprocess.CompletedProcess[str], connections: Path
+) -> None:
+    """Secrets scan of a DEBUG demo run: no configured secret or issued token in any log line or landed page."""
+    secrets = secrets_of(workdir, connections)
+    assert len(secrets) >= 8, "the scan needs the demo's credentials and tokens to look for"
+    logs = log_texts(workdir, run)
+    assert "debug" in "".join(logs.values()).lower(), "the demo did not log at DEBUG: the scan would prove little"
+    assert any(name.endswith("demo.log") for name in logs), sorted(logs)
+    landed = landed_text(workdir)
+    assert landed, "nothing landed"
+    leaks = [f"{where}: …{secret[:4]}…" for secret in secrets for where, text in logs.items() if secret in text] + [
+        f"raw_pages: …{secret[:4]}…" for secret in secrets if any(secret.encode() in page for page in landed)
+    ]
+    assert leaks == [], leaks

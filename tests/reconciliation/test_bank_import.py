@@ -59,7 +59,8 @@ def test_identical_lines_in_one_statement_stay_separate_lines(engine):
 @pytest.mark.parametrize("table", ["recon_bank_lines", "recon_audit", "recon_bank_matches"])
 def test_reconciliation_facts_cannot_be_edited_or_deleted(engine, table: str):
     _import(engine, bank_statement_csv(WORLD, "mandiri"))
-    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+    # the table name comes from the parametrize list above, never from input
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):  # noqa: S608
         with pytest.raises(DBAPIError, match="immutable"), engine.begin() as connection:
             if table != "recon_bank_lines":
                 _insert_dummy(connection, table)
@@ -94,6 +95,7 @@ def _insert_dummy(connection, table: str) -> None:  # type: ignore[no-untyped-de
     connection.execute(
         text(
             "INSERT INTO recon_bank_matches (bank_line_id, platform, shop_ref, movement_ref, amount, method,"
-            f" entry_id, matched_at) VALUES ({line}, 'shopee', '1', 'w', 1, 'reference', {entry}, '2026-01-01')"
-        )
+            " entry_id, matched_at) VALUES (:line, 'shopee', '1', 'w', 1, 'reference', :entry, '2026-01-01')"
+        ),
+        {"line": line, "entry": entry},
     )

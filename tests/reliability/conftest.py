@@ -1,0 +1,59 @@
+"""Fixtures of the reliability suite and the fault-matrix table printed at the end of every run (``.ci/run``
+included): fault × connector → reference-equal, duplicates, lost, quarantined, each cell as computed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.matrix import RESULTS, Reference, build_reference
+
+
+@pytest.fixture(scope="session")
+def references(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Reference]:
+    """Each connector's reference, built on first use and shared by every cell of that connector."""
+    built: dict[str, Reference] = {}
+    workdir = tmp_path_factory.mktemp("references")
+
+    def get(platform: str) -> Reference:
+        if platform not in built:
+            built[platform] = build_reference(platform, sqlite_template, workdir)
+        return built[platform]
+
+    return get
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not RESULTS:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("fault matrix: fault × connector → reference-equal / duplicates / lost / quarantined")
+    columns = sorted({(cell.platform, cell.database) for cell in RESULTS}, key=_column_order)
+    headers = [f"{platform}" + ("" if database == "sqlite" else f" ({database})") for platform, database in columns]
+    faults = list(dict.fromkeys(cell.fault for cell in RESULTS))
+    width = max(len(fault) for fault in faults) + 2
+    write("".ljust(width) + "".join(header.ljust(24) for header in headers))
+    by_key = {(cell.fault, cell.platform, cell.database): cell for cell in RESULTS}
+    for fault in faults:
+        row = fault.ljust(width)
+        for platform, database in columns:
+            cell = by_key.get((fault, platform, database))
+            text = "-" if cell is None else _render(cell)
+            row += text.ljust(24)
+        write(row)
+    failed = [cell for cell in RESULTS if not cell.passed]
+    write(f"{len(RESULTS)} cells, {len(failed)} not equal/0/0 (or fault not observed)")
+
+
+def _render(cell) -> str:  # type: ignore[no-untyped-def]
+    verdict = "equal" if cell.equal and not cell.violations else "DIFFERS"
+    mark = "" if cell.evidence > 0 else " (fault not seen!)"
+    return f"{verdict}/{cell.duplicates}/{cell.lost}/{cell.quarantined}{mark}"
+
+
+def _column_order(column: tuple[str, str]) -> tuple[int, bool]:
+    platforms = ["shopee", "tokopedia", "gojek", "grab"]
+    platform, database = column
+    return (platforms.index(platform) if platform in platforms else 99, database != "sqlite")
