@@ -32,11 +32,15 @@ def demo(
     """Run the main job on embedded defaults: sandboxes, demo members, the real DAGs, outputs in out/."""
     import logging
 
-    from omnikop.demo.run import run_demo
+    from omnikop.demo.run import run_demo  # imports Airflow, which configures the root logger at INFO
 
     if log_level:
         logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        logging.getLogger().setLevel(log_level.upper())  # Airflow's import may have configured the root already
+    # The console shows the demo's steps; log records below the chosen level (default WARNING) stay out of it.
+    root = logging.getLogger()
+    root.setLevel((log_level or "WARNING").upper())
+    for handler in root.handlers:
+        handler.setLevel(logging.NOTSET)
     try:
         result = run_demo(
             console, out=out, log_level=(log_level or "WARNING").upper(), connections_file=connections_file
