@@ -3,12 +3,16 @@ included): fault × connector → reference-equal, duplicates, lost, quarantined
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.matrix import RESULTS, Reference, build_reference
+from tests.reliability.faults import FAULTS
+from tests.reliability.matrix import RESULTS, Cell, Reference, build_reference
+
+CELL_PROPERTY = "fault_matrix_cell"
 
 
 @pytest.fixture(scope="session")
@@ -25,17 +29,38 @@ def references(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) 
     return get
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Attach each cell a test computed to its report, so the table can be printed where the reports meet
+    (the controller, when pytest-xdist runs the tests in workers)."""
+    before = len(RESULTS)
+    yield
+    item.user_properties.extend((CELL_PROPERTY, asdict(cell)) for cell in RESULTS[before:])
+
+
+def reported_cells(terminalreporter: pytest.TerminalReporter) -> list[Cell]:
+    cells = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == CELL_PROPERTY and getattr(report, "when", "") == "call":
+                    cells.append(Cell(**{**value, "violations": tuple(value["violations"])}))
+    return cells
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not RESULTS:
+    cells = reported_cells(terminalreporter)
+    if not cells:
         return
     write = terminalreporter.write_line
     terminalreporter.section("fault matrix: fault × connector → reference-equal / duplicates / lost / quarantined")
-    columns = sorted({(cell.platform, cell.database) for cell in RESULTS}, key=_column_order)
+    columns = sorted({(cell.platform, cell.database) for cell in cells}, key=_column_order)
     headers = [f"{platform}" + ("" if database == "sqlite" else f" ({database})") for platform, database in columns]
-    faults = list(dict.fromkeys(cell.fault for cell in RESULTS))
+    order = [fault.name for fault in FAULTS]
+    faults = sorted({cell.fault for cell in cells}, key=lambda name: (order.index(name) if name in order else 99, name))
     width = max(len(fault) for fault in faults) + 2
     write("".ljust(width) + "".join(header.ljust(24) for header in headers))
-    by_key = {(cell.fault, cell.platform, cell.database): cell for cell in RESULTS}
+    by_key = {(cell.fault, cell.platform, cell.database): cell for cell in cells}
     for fault in faults:
         row = fault.ljust(width)
         for platform, database in columns:
@@ -43,8 +68,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             text = "-" if cell is None else _render(cell)
             row += text.ljust(24)
         write(row)
-    failed = [cell for cell in RESULTS if not cell.passed]
-    write(f"{len(RESULTS)} cells, {len(failed)} not equal/0/0 (or fault not observed)")
+    failed = [cell for cell in cells if not cell.passed]
+    write(f"{len(cells)} cells, {len(failed)} not equal/0/0 (or fault not observed)")
 
 
 def _render(cell) -> str:  # type: ignore[no-untyped-def]
