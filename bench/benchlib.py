@@ -21,6 +21,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+# A script's folder comes first on sys.path, where ``shu`` would name bench/shu.py rather than the package:
+# every benchmark imports this module before any omnikop package, so drop the folder here (repo root stays).
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
+
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REPO = Path(__file__).resolve().parents[1]
 

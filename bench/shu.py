@@ -12,16 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
-# This script's own folder comes first on sys.path, where ``shu`` would name this file, not the package.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-
-from sqlalchemy import text  # noqa: E402
-
-from bench.benchlib import engine_for, fresh_database, peak_rss_mib, pg_url_default, say  # noqa: E402
+from benchlib import engine_for, fresh_database, peak_rss_mib, pg_url_default, say
+from sqlalchemy import text
 
 TARGET_SECONDS = 30.0
 YEAR = 2025
