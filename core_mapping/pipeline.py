@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, case, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
@@ -22,6 +21,7 @@ from connectors.base.windows import Window
 from core_mapping.mapper import MappedBatch, ShopMapper
 from core_mapping.models import ProcessedPage
 from core_mapping.quarantine import TRANSIENT_REASONS, Problem, quarantine, resolve
+from ledger.bulk import insert_rows
 from ledger.goods import post_movements
 from ledger.posting import post_entries
 from omnikop.config import OmnikopConfig
@@ -133,14 +133,10 @@ def _process_pages(session: Session, config: OmnikopConfig, connector: Connector
     batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed)
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
     summary.records = len(parsed)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = datetime.now(UTC)
     per_page = Counter(page_id for page_id, _ in parsed)
-    session.execute(
-        insert(ProcessedPage)
-        .values([{"page_id": p.id, "processed_at": now, "records": per_page[p.id], "quarantined": 0} for p in pages])
-        .on_conflict_do_nothing()
-    )
+    rows = [{"page_id": p.id, "processed_at": now, "records": per_page[p.id], "quarantined": 0} for p in pages]
+    insert_rows(session, ProcessedPage.__table__, rows, skip_any_conflict=True)
     return summary
 
 
