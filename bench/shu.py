@@ -40,7 +40,7 @@ SELECT e, n,
        CASE WHEN e % 2 = 0 THEN (CASE WHEN n = 1 THEN '1-1310' ELSE '2-1200' END)
             ELSE (CASE WHEN n = 1 THEN '2-1200' ELSE '4-1300' END) END,
        CASE WHEN n = 1 THEN 'D' ELSE 'C' END,
-       CASE WHEN e % 2 = 0 THEN 10000 + (e * 7919) % 490000 ELSE 500 + (e * 7919) % 24500 END,
+       CASE WHEN e % 2 = 0 THEN 10000 + (e::bigint * 7919) % 490000 ELSE 500 + (e::bigint * 7919) % 24500 END,
        CASE WHEN (e % 2 = 0 AND n = 2) OR (e % 2 = 1 AND n = 1)
             THEN lpad(((e / 2) % :members + 1)::text, 6, '0') END,
        CASE WHEN e % 2 = 0 AND n = 1 THEN '880000101' END,
