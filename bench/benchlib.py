@@ -56,8 +56,11 @@ def fresh_database(server_url: str, prefix: str, *, migrate: bool = True) -> Ite
             engine.dispose()
         yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if os.environ.get("OMNIKOP_BENCH_KEEP_DB"):  # for EXPLAIN after a run; drop it yourself
+            say(f"kept database {name}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

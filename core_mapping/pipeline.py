@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, case, select
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
@@ -25,10 +25,13 @@ from ledger.bulk import insert_rows
 from ledger.goods import post_movements
 from ledger.posting import post_entries
 from omnikop.config import OmnikopConfig
-from omnikop.db import transaction
+from omnikop.db import refresh_statistics, transaction
 
 STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
 PAGES_PER_BATCH = 25
+# What a batch reads by key while it writes to them (see ``omnikop.db.refresh_statistics``).
+GROWING_TABLES = ("journal_entries", "journal_lines", "goods_movements", "documents", "raw_pages", "processed_pages")
+FOLLOW_UP_CHUNK = 200  # unprocessed pages offered to ``connector.follow_ups`` at a time
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
 
@@ -82,12 +85,16 @@ def process_shop(
     name, and the fetched pages are landed and processed with the rest."""
     summary = RunSummary()
     summary.add(land_follow_ups(engine, connector))
+    batches = 0
     while True:
         with transaction(engine) as session:
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
             summary.add(_process_pages(session, config, connector, pages))
+        batches += 1
+        if batches & (batches - 1) == 0:  # after batch 1, 2, 4, 8, …: the tables grow as fast as this
+            refresh_statistics(engine, GROWING_TABLES)
         if progress:
             progress("map+post", len(pages))
     summary.add(retry_transient(engine, config, connector))
@@ -95,15 +102,48 @@ def process_shop(
 
 
 def land_follow_ups(engine: Engine, connector: Connector) -> RunSummary:
+    """Give the connector the unprocessed pages, a chunk at a time in landing order, and land what it fetches.
+
+    Chunked so that memory does not grow with the backlog: after a large pull every landed page is unprocessed
+    here, and holding all their bodies at once made a sync's peak memory proportional to its window. Pages
+    landed by the follow-ups themselves (above the starting ceiling) are not offered again."""
     summary = RunSummary()
+    platform, shop_ref = connector.platform, connector.shop_ref
     with transaction(engine) as session:
-        pending = [as_landed(page) for page in _unprocessed(session, connector.platform, connector.shop_ref, None)]
-    for page in connector.follow_ups(pending):
+        ceiling = session.scalar(
+            select(func.max(RawPage.id)).where(RawPage.platform == platform, RawPage.shop_ref == shop_ref)
+        )
+    after = 0
+    while ceiling is not None:
         with transaction(engine) as session:
-            _, new = land_page(session, connector.platform, connector.shop_ref, page)
-        summary.pages += 1
-        summary.new_pages += new
+            chunk = _unprocessed_between(session, platform, shop_ref, after, ceiling)
+            pending = [as_landed(page) for page in chunk]
+        if not pending:
+            break
+        after = chunk[-1].id
+        for page in connector.follow_ups(pending):
+            with transaction(engine) as session:
+                _, new = land_page(session, platform, shop_ref, page)
+            summary.pages += 1
+            summary.new_pages += new
     return summary
+
+
+def _unprocessed_between(session: Session, platform: str, shop_ref: str, after: int, ceiling: int) -> list[RawPage]:
+    query = (
+        select(RawPage)
+        .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
+        .where(
+            RawPage.platform == platform,
+            RawPage.shop_ref == shop_ref,
+            RawPage.id > after,
+            RawPage.id <= ceiling,
+            ProcessedPage.page_id.is_(None),
+        )
+        .order_by(RawPage.id)
+        .limit(FOLLOW_UP_CHUNK)
+    )
+    return list(session.scalars(query))
 
 
 def _stream_rank(stream: str) -> int:
@@ -114,7 +154,7 @@ def _next_pages(session: Session, platform: str, shop_ref: str) -> list[RawPage]
     return _unprocessed(session, platform, shop_ref, PAGES_PER_BATCH)
 
 
-def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int | None) -> list[RawPage]:
+def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> list[RawPage]:
     """Landed pages not yet processed, orders before settlements before the rest, oldest first."""
     rank = case(
         {stream: index for index, stream in enumerate(STREAM_ORDER)}, value=RawPage.stream, else_=len(STREAM_ORDER)
@@ -125,7 +165,7 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int | No
         .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
         .order_by(rank, RawPage.id)
     )
-    return list(session.scalars(query.limit(limit) if limit else query))
+    return list(session.scalars(query.limit(limit)))
 
 
 def _process_pages(session: Session, config: OmnikopConfig, connector: Connector, pages: list[RawPage]) -> RunSummary:
