@@ -49,11 +49,17 @@ def match_orders(
     """One row per order and per orphan settlement, with its result; the variances among them."""
     named = settlements.dropna(subset=["order_ref"])
     keys = ["platform", "shop_ref", "order_ref"]
-    joined = collect(named, keys, {"settlement_ref": ("settlement_ref", lambda refs: ",".join(sorted(refs)))})
+    joined = collect(
+        named,
+        keys,
+        {
+            "settlement_ref": ("settlement_ref", lambda refs: ",".join(sorted(refs))),
+            "released_on": ("released_on", max),  # dates (objects): pandas' max is per-group Python
+        },
+    )
     by_order = (
         named.groupby(keys, as_index=False)
         .agg(
-            released_on=("released_on", "max"),
             settled_gross=("settled_gross", "sum"),
             settled_net=("settled_net", "sum"),
             settlement_page=("settlement_page", "max"),

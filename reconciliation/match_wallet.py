@@ -71,7 +71,7 @@ def match_wallet(
     settlements = settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
     settled = (
         settlements.groupby(KEY, as_index=False)
-        .agg(released_on=("released_on", "max"), settled_net=("settled_net", "sum"))
+        .agg(settled_net=("settled_net", "sum"))
         .astype({"settled_net": "Int64"})
         .merge(
             collect(
@@ -79,6 +79,7 @@ def match_wallet(
                 KEY,
                 {
                     "settlement_ref": ("settlement_ref", lambda refs: ",".join(sorted(refs))),
+                    "released_on": ("released_on", max),  # dates (objects): pandas' max is per-group Python
                     "settlement_pages": ("settlement_page", lambda pages: sorted(set(pages))),
                 },
             ),
@@ -89,10 +90,18 @@ def match_wallet(
     named = credits[credits["order_ref"].notna()].assign(ref=lambda frame: frame["order_ref"])
     credited = (
         named.groupby(KEY, as_index=False)
-        .agg(credited=("amount", "sum"), credits=("amount", "size"), credited_on=("occurred_on", "max"))
+        .agg(credited=("amount", "sum"), credits=("amount", "size"))
         .astype({"credited": "Int64"})
         .merge(
-            collect(named, KEY, {"movements": ("movement_ref", list), "wallet_pages": ("wallet_page", list)}),
+            collect(
+                named,
+                KEY,
+                {
+                    "movements": ("movement_ref", list),
+                    "credited_on": ("occurred_on", max),
+                    "wallet_pages": ("wallet_page", list),
+                },
+            ),
             on=KEY,
         )
     )
