@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint venv clean airflow
+.PHONY: demo test lint venv clean airflow bench
 
 venv: $(VENV)/.synced
 
@@ -24,6 +24,15 @@ airflow: venv
 test: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Benchmarks at the sizes of issue 13 (PostgreSQL from OMNIKOP_BENCH_PG_URL, default local trust auth); each
+# prints one JSON line. Long: the 100 000-order throughput and 200 000-order memory runs take tens of minutes.
+bench: venv
+	$(VENV)/bin/python bench/throughput.py
+	$(VENV)/bin/python bench/memory.py
+	$(VENV)/bin/python bench/dag_parse.py
+	$(VENV)/bin/python bench/shu.py
+	$(VENV)/bin/python bench/recon.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

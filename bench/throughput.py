@@ -9,7 +9,8 @@ by a child process. The run measures, into a fresh PostgreSQL database:
   entries, journal lines, goods movements) into empty twin tables, in the same run so machine noise cancels.
 
 World generation is not timed. Ratios are pipeline entries/s ÷ COPY entries/s (= COPY seconds ÷ pipeline
-seconds). Targets: end to end ≥ 0.30, map + post ≥ 0.60. Prints one JSON line last.
+seconds). Targets: end to end ≥ 0.30, map + post ≥ 0.60. Also reported: the floor Shopee's partner rate limit
+puts on the same pull (one request per landed page at its documented rate). Prints one JSON line last.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def copy_baseline(db_url: str) -> dict[str, float | int]:
 
 
 def main() -> None:
+    from connectors.shopee.client import RATE_LIMIT_PER_SECOND
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000, help="orders in the sandbox world (default 100000)")
     parser.add_argument("--pg-url", default=pg_url_default(), help="PostgreSQL server (env OMNIKOP_BENCH_PG_URL)")
@@ -139,6 +142,10 @@ def main() -> None:
         "copy_entries_per_s": round(copy_rate, 1),
         "ratio_end_to_end": round(baseline["copy_seconds"] / end_to_end, 4),
         "ratio_map_post": round(baseline["copy_seconds"] / pipeline["map_post_seconds"], 4),
+        # The other limit: Shopee's documented partner rate (connectors.shopee.client.RATE_LIMIT_PER_SECOND),
+        # one request per landed page; end to end ≤ this floor means the partner, not omnikop, is the bottleneck.
+        "rate_limit_floor_seconds": round(pipeline["pages"] / RATE_LIMIT_PER_SECOND, 1),
+        "ratio_to_rate_limit_floor": round(pipeline["pages"] / RATE_LIMIT_PER_SECOND / end_to_end, 3),
         "target_ratio_end_to_end": TARGET_END_TO_END,
         "target_ratio_map_post": TARGET_MAP_POST,
     }
