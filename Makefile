@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint venv clean airflow audit
+.PHONY: demo test lint venv clean airflow audit bench
 
 venv: $(VENV)/.synced
 
@@ -28,6 +28,15 @@ test: venv
 # Known-vulnerable pins in uv.lock fail this (pip-audit; needs PyPI's JSON API or OSV, so it fails without them).
 audit: venv
 	OMNIKOP_REQUIRE_AUDIT=1 $(VENV)/bin/pytest -q tests/reliability/test_supply_chain.py
+
+# Benchmarks at the sizes of issue 13 (PostgreSQL from OMNIKOP_BENCH_PG_URL, default local trust auth); each
+# prints one JSON line. Long: the 100 000-order throughput and 200 000-order memory runs take tens of minutes.
+bench: venv
+	$(VENV)/bin/python bench/throughput.py
+	$(VENV)/bin/python bench/memory.py
+	$(VENV)/bin/python bench/dag_parse.py
+	$(VENV)/bin/python bench/shu.py
+	$(VENV)/bin/python bench/recon.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

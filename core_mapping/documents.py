@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
+from ledger.bulk import insert_rows
 
 DocKey = tuple[str, str]  # (doc_type, external_id) within one shop
 
@@ -49,7 +49,6 @@ class DocumentStore:
         if not wanted:
             return
         postgres = self.session.get_bind().dialect.name == "postgresql"
-        insert = postgresql.insert if postgres else sqlite.insert
         now = datetime.now(UTC)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -66,7 +65,7 @@ class DocumentStore:
                 )
                 for doc_type, external_id in chunk
             ]
-            self.session.execute(insert(Document).values(rows).on_conflict_do_nothing())
+            insert_rows(self.session, Document.__table__, rows, skip_any_conflict=True)
             query = select(Document).where(
                 Document.platform == self.platform,
                 Document.shop_ref == self.shop_ref,

@@ -356,9 +356,12 @@ class ShopMapper:
         return dict(weights)
 
 
-def newest_revisions(records: Iterable[Parsed]) -> dict[tuple[str, str], str]:
-    """The latest revision of each document among ``records`` (rejected records aside)."""
-    newest: dict[tuple[str, str], str] = {}
+def newest_revisions(
+    records: Iterable[Parsed], into: dict[tuple[str, str], str] | None = None
+) -> dict[tuple[str, str], str]:
+    """The latest revision of each document among ``records`` (rejected records aside), merged ``into`` a
+    mapping already holding earlier chunks' answer when given."""
+    newest: dict[tuple[str, str], str] = {} if into is None else into
     for record in records:
         if isinstance(record, Rejected):
             continue

@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, case, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
@@ -24,14 +23,18 @@ from connectors.base.windows import Window
 from core_mapping.mapper import MappedBatch, ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
 from core_mapping.quarantine import TRANSIENT_REASONS, Problem, quarantine, resolve
+from ledger.bulk import insert_rows
 from ledger.goods import post_movements
 from ledger.posting import post_entries
 from omnikop.config import OmnikopConfig
-from omnikop.db import transaction
+from omnikop.db import refresh_statistics, transaction
 
 STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
 PAGES_PER_BATCH = 25
 FAULT_POINT_ENV = "OMNIKOP_FAULT_POINT"  # crash tests only; see ``fault_point``
+# What a batch reads by key while it writes to them (see ``omnikop.db.refresh_statistics``).
+GROWING_TABLES = ("journal_entries", "journal_lines", "goods_movements", "documents", "raw_pages", "processed_pages")
+BACKLOG_CHUNK = 200  # unprocessed pages read at a time when scanning the whole backlog
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
 
@@ -86,15 +89,17 @@ def process_shop(
     name, and the fetched pages are landed and processed with the rest."""
     summary = RunSummary()
     summary.add(land_follow_ups(engine, connector))
-    with transaction(engine) as session:
-        backlog = _unprocessed(session, connector.platform, connector.shop_ref, None)
-        newest = newest_revisions(record for page in backlog for record in connector.parse(as_landed(page)))
+    newest = _newest_pushed_revisions(engine, connector)
+    batches = 0
     while True:
         with transaction(engine) as session:
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
             summary.add(_process_pages(session, config, connector, pages, newest))
+        batches += 1
+        if batches & (batches - 1) == 0:  # after batch 1, 2, 4, 8, …: the tables grow as fast as this
+            refresh_statistics(engine, GROWING_TABLES)
         if progress:
             progress("map+post", len(pages))
     summary.add(retry_transient(engine, config, connector))
@@ -102,15 +107,72 @@ def process_shop(
 
 
 def land_follow_ups(engine: Engine, connector: Connector) -> RunSummary:
+    """Give the connector the unprocessed pages, a chunk at a time in landing order, and land what it fetches.
+
+    Chunked so that memory does not grow with the backlog: after a large pull every landed page is unprocessed
+    here, and holding all their bodies at once made a sync's peak memory proportional to its window. Pages
+    landed by the follow-ups themselves (above the starting ceiling) are not offered again."""
     summary = RunSummary()
+    platform, shop_ref = connector.platform, connector.shop_ref
     with transaction(engine) as session:
-        pending = [as_landed(page) for page in _unprocessed(session, connector.platform, connector.shop_ref, None)]
-    for page in connector.follow_ups(pending):
+        ceiling = session.scalar(
+            select(func.max(RawPage.id)).where(RawPage.platform == platform, RawPage.shop_ref == shop_ref)
+        )
+    after = 0
+    while ceiling is not None:
         with transaction(engine) as session:
-            _, new = land_page(session, connector.platform, connector.shop_ref, page)
-        summary.pages += 1
-        summary.new_pages += new
+            chunk = _unprocessed_between(session, platform, shop_ref, after, ceiling)
+            pending = [as_landed(page) for page in chunk]
+        if not pending:
+            break
+        after = chunk[-1].id
+        for page in connector.follow_ups(pending):
+            with transaction(engine) as session:
+                _, new = land_page(session, platform, shop_ref, page)
+            summary.pages += 1
+            summary.new_pages += new
     return summary
+
+
+def _newest_pushed_revisions(engine: Engine, connector: Connector) -> dict[tuple[str, str], str]:
+    """The latest revision of each document in the whole unprocessed backlog, for platforms that push.
+
+    Pushed deliveries arrive duplicated and shuffled, so a document's revisions can straddle batches; posting
+    only the newest waiting one gives the same books as in-order delivery. Pulled pages arrive in update
+    order, so for pull-only platforms this is empty (no second parse, nothing held per document)."""
+    newest: dict[tuple[str, str], str] = {}
+    if not connector.push_streams:
+        return newest
+    platform, shop_ref, after = connector.platform, connector.shop_ref, 0
+    while True:
+        with transaction(engine) as session:
+            chunk = _unprocessed_between(session, platform, shop_ref, after, None)
+            records = [record for page in chunk for record in connector.parse(as_landed(page))]
+        if not chunk:
+            return newest
+        after = chunk[-1].id
+        newest_revisions(records, into=newest)
+
+
+def _unprocessed_between(
+    session: Session, platform: str, shop_ref: str, after: int, ceiling: int | None
+) -> list[RawPage]:
+    """The next chunk of unprocessed pages with ids above ``after`` (and up to ``ceiling``), in landing order."""
+    query = (
+        select(RawPage)
+        .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
+        .where(
+            RawPage.platform == platform,
+            RawPage.shop_ref == shop_ref,
+            RawPage.id > after,
+            ProcessedPage.page_id.is_(None),
+        )
+        .order_by(RawPage.id)
+        .limit(BACKLOG_CHUNK)
+    )
+    if ceiling is not None:
+        query = query.where(RawPage.id <= ceiling)
+    return list(session.scalars(query))
 
 
 def _stream_rank(stream: str) -> int:
@@ -121,7 +183,7 @@ def _next_pages(session: Session, platform: str, shop_ref: str) -> list[RawPage]
     return _unprocessed(session, platform, shop_ref, PAGES_PER_BATCH)
 
 
-def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int | None) -> list[RawPage]:
+def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> list[RawPage]:
     """Landed pages not yet processed, orders before settlements before the rest, oldest first."""
     rank = case(
         {stream: index for index, stream in enumerate(STREAM_ORDER)}, value=RawPage.stream, else_=len(STREAM_ORDER)
@@ -132,7 +194,7 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int | No
         .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
         .order_by(rank, RawPage.id)
     )
-    return list(session.scalars(query.limit(limit) if limit else query))
+    return list(session.scalars(query.limit(limit)))
 
 
 def _process_pages(
@@ -147,14 +209,10 @@ def _process_pages(
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
     fault_point("mid_batch")
     summary.records = len(parsed)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = datetime.now(UTC)
     per_page = Counter(page_id for page_id, _ in parsed)
-    session.execute(
-        insert(ProcessedPage)
-        .values([{"page_id": p.id, "processed_at": now, "records": per_page[p.id], "quarantined": 0} for p in pages])
-        .on_conflict_do_nothing()
-    )
+    rows = [{"page_id": p.id, "processed_at": now, "records": per_page[p.id], "quarantined": 0} for p in pages]
+    insert_rows(session, ProcessedPage.__table__, rows, skip_any_conflict=True)
     return summary
 
 

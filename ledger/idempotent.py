@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from ledger.bulk import insert_rows
+
+ROWS_PER_STATEMENT = 5000
+RETURNING = ("idempotency_key", "id")
 
 
 def content_hash(payload: Any) -> str:
@@ -25,19 +29,11 @@ def content_hash(payload: Any) -> str:
 
 def insert_absent(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     """Insert rows whose ``idempotency_key`` is new; return ``{key: id}`` for the rows actually inserted."""
-    if not rows:
-        return {}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(table.c.idempotency_key, table.c.id)
-    )
     created: dict[str, int] = {}
-    for start in range(0, len(rows), 1000):
-        result = session.execute(statement.values(list(rows[start : start + 1000])))
-        created.update({key: row_id for key, row_id in result})
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start : start + ROWS_PER_STATEMENT]
+        inserted = insert_rows(session, table, chunk, skip_conflicts_on="idempotency_key", returning=RETURNING)
+        created.update({key: row_id for key, row_id in inserted})
     return created
 
 

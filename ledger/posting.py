@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ledger.bulk import insert_rows
 from ledger.errors import (
     AlreadyReversed,
     DimensionMissing,
@@ -40,7 +41,8 @@ from ledger.models import Account, ClosedPeriod, JournalEntry, JournalLine, Memb
 # Business dates are Indonesian Western time; a posting may be dated at most this far ahead of "today".
 BUSINESS_TIMEZONE = ZoneInfo("Asia/Jakarta")
 FUTURE_SKEW = timedelta(days=1)
-# Lines per INSERT statement: 8 parameters each stays under PostgreSQL's 65 535 bind-parameter limit.
+# Lines per INSERT statement (whole entries: PostgreSQL's balance trigger checks each statement), and the
+# most lines one entry may have.
 LINES_PER_STATEMENT = 4000
 
 
@@ -256,10 +258,10 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
             for number, line in enumerate(draft.lines, start=1)
         )
         if len(chunk) >= LINES_PER_STATEMENT:
-            session.execute(JournalLine.__table__.insert().values(chunk))
+            insert_rows(session, JournalLine.__table__, chunk)
             chunk = []
     if chunk:
-        session.execute(JournalLine.__table__.insert().values(chunk))
+        insert_rows(session, JournalLine.__table__, chunk)
     return created
 
 

@@ -68,6 +68,19 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def refresh_statistics(engine: Engine, tables: tuple[str, ...]) -> None:
+    """``ANALYZE`` the tables on PostgreSQL (nothing on SQLite).
+
+    A fresh database being filled by a large sync has no planner statistics until autovacuum catches up (or
+    never, where autovacuum is off): PostgreSQL then plans lookups of a few hundred keys as full scans, and each
+    batch gets slower as the ledger grows. ANALYZE samples a fixed number of rows, so it costs little."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+        connection.commit()
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits on success and rolls back on any error."""

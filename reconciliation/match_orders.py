@@ -19,6 +19,7 @@ import pandas as pd
 
 from ledger.posting import BUSINESS_TIMEZONE
 from reconciliation.categories import VarianceDraft, aging_bucket
+from reconciliation.grouping import collect
 
 ITEM_COLUMNS = [
     "platform",
@@ -46,17 +47,25 @@ def match_orders(
     orders: pd.DataFrame, settlements: pd.DataFrame, *, as_of: date, due_days: int, tolerance: int
 ) -> tuple[pd.DataFrame, list[VarianceDraft]]:
     """One row per order and per orphan settlement, with its result; the variances among them."""
+    named = settlements.dropna(subset=["order_ref"])
+    keys = ["platform", "shop_ref", "order_ref"]
+    joined = collect(
+        named,
+        keys,
+        {
+            "settlement_ref": ("settlement_ref", lambda refs: ",".join(sorted(refs))),
+            "released_on": ("released_on", max),  # dates (objects): pandas' max is per-group Python
+        },
+    )
     by_order = (
-        settlements.dropna(subset=["order_ref"])
-        .groupby(["platform", "shop_ref", "order_ref"], as_index=False)
+        named.groupby(keys, as_index=False)
         .agg(
-            settlement_ref=("settlement_ref", lambda refs: ",".join(sorted(refs))),
-            released_on=("released_on", "max"),
             settled_gross=("settled_gross", "sum"),
             settled_net=("settled_net", "sum"),
             settlement_page=("settlement_page", "max"),
         )
         .astype({"settled_gross": "Int64", "settled_net": "Int64", "settlement_page": "Int64"})
+        .merge(joined, on=keys)
     )
     orders = orders.astype({"order_gross": "Int64", "order_page": "Int64"})
     merged = orders.merge(by_order, on=["platform", "shop_ref", "order_ref"], how="outer", indicator=True)

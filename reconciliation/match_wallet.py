@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from reconciliation.categories import VarianceDraft
+from reconciliation.grouping import collect
 
 ITEM_COLUMNS = [
     "platform",
@@ -67,29 +68,42 @@ def match_wallet(
         (platform, shop) in shops for platform, shop in zip(wallet["platform"], wallet["shop_ref"], strict=True)
     ]
     wallet = wallet[pd.Series(wallet_in_scope, index=wallet.index, dtype=bool)] if len(wallet) else wallet
+    settlements = settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
     settled = (
-        settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
-        .groupby(KEY, as_index=False)
-        .agg(
-            settlement_ref=("settlement_ref", lambda refs: ",".join(sorted(refs))),
-            released_on=("released_on", "max"),
-            settled_net=("settled_net", "sum"),
-            settlement_pages=("settlement_page", lambda pages: sorted(set(pages))),
-        )
+        settlements.groupby(KEY, as_index=False)
+        .agg(settled_net=("settled_net", "sum"))
         .astype({"settled_net": "Int64"})
+        .merge(
+            collect(
+                settlements,
+                KEY,
+                {
+                    "settlement_ref": ("settlement_ref", lambda refs: ",".join(sorted(refs))),
+                    "released_on": ("released_on", max),  # dates (objects): pandas' max is per-group Python
+                    "settlement_pages": ("settlement_page", lambda pages: sorted(set(pages))),
+                },
+            ),
+            on=KEY,
+        )
     )
     credits = wallet_credits(wallet)
     named = credits[credits["order_ref"].notna()].assign(ref=lambda frame: frame["order_ref"])
     credited = (
         named.groupby(KEY, as_index=False)
-        .agg(
-            credited=("amount", "sum"),
-            credits=("amount", "size"),
-            movements=("movement_ref", list),
-            credited_on=("occurred_on", "max"),
-            wallet_pages=("wallet_page", list),
-        )
+        .agg(credited=("amount", "sum"), credits=("amount", "size"))
         .astype({"credited": "Int64"})
+        .merge(
+            collect(
+                named,
+                KEY,
+                {
+                    "movements": ("movement_ref", list),
+                    "credited_on": ("occurred_on", max),
+                    "wallet_pages": ("wallet_page", list),
+                },
+            ),
+            on=KEY,
+        )
     )
     repeated = named[named["kind"] == "ESCROW_CREDIT"].duplicated(subset=[*KEY, "amount"], keep=False)
     doubled = set(named[named["kind"] == "ESCROW_CREDIT"][repeated]["ref"])

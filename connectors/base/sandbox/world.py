@@ -149,6 +149,20 @@ class WorldOrder:
         return dict(self.returned) if self.returned_at and self.returned_at <= as_of else {}
 
 
+@dataclass
+class _ShopOrders:
+    """One shop's orders in generation order, by reference, and the latest creation time (for the clock)."""
+
+    orders: list[WorldOrder] = field(default_factory=list)
+    by_ref: dict[str, WorldOrder] = field(default_factory=dict)
+    latest_created: datetime = datetime.min.replace(tzinfo=UTC)
+
+    def add(self, order: WorldOrder) -> None:
+        self.orders.append(order)
+        self.by_ref[order.order_ref] = order
+        self.latest_created = max(self.latest_created, order.created_at)
+
+
 @dataclass(frozen=True)
 class WalletEntry:
     platform: str
@@ -189,6 +203,9 @@ class World:
         self.end = datetime.combine(config.start + timedelta(days=config.days), time(), UTC)
         # Default clock: everything in the generated history has happened (settlements, late refunds, payouts).
         self.as_of = self.end + timedelta(days=40)
+        # Per-shop indexes, rebuilt when orders or wallet entries are added (see ``_shop_orders``).
+        self._orders_index: tuple[int, dict[tuple[str, str], _ShopOrders]] = (-1, {})
+        self._wallet_index: tuple[int, dict[tuple[str, str], list[WalletEntry]]] = (-1, {})
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -208,15 +225,40 @@ class World:
         return [p for p in self.products if p.platform == platform and p.shop_ref == shop_ref]
 
     def orders_of(self, platform: str, shop_ref: str, as_of: datetime | None = None) -> list[WorldOrder]:
-        """Orders of one shop that exist at ``as_of`` (default: the world clock)."""
+        """Orders of one shop that exist at ``as_of`` (default: the world clock), in generation order."""
         as_of = as_of or self.as_of
-        return [
-            o for o in self.orders if o.platform == platform and o.shop.shop_ref == shop_ref and o.created_at <= as_of
-        ]
+        shop = self._shop_orders().get((platform, shop_ref))
+        if shop is None:
+            return []
+        if shop.latest_created <= as_of:
+            return list(shop.orders)
+        return [o for o in shop.orders if o.created_at <= as_of]
+
+    def order(self, platform: str, shop_ref: str, order_ref: str, as_of: datetime | None = None) -> WorldOrder | None:
+        """One order of a shop by reference, if it exists at ``as_of``: a dict lookup, not a scan."""
+        shop = self._shop_orders().get((platform, shop_ref))
+        order = shop.by_ref.get(order_ref) if shop else None
+        return order if order is not None and order.created_at <= (as_of or self.as_of) else None
 
     def wallet_of(self, platform: str, shop_ref: str, as_of: datetime | None = None) -> list[WalletEntry]:
         as_of = as_of or self.as_of
-        return [w for w in self.wallet if w.platform == platform and w.shop_ref == shop_ref and w.occurred_at <= as_of]
+        if self._wallet_index[0] != len(self.wallet):
+            index: dict[tuple[str, str], list[WalletEntry]] = {}
+            for entry in self.wallet:
+                index.setdefault((entry.platform, entry.shop_ref), []).append(entry)
+            self._wallet_index = (len(self.wallet), index)
+        return [w for w in self._wallet_index[1].get((platform, shop_ref), []) if w.occurred_at <= as_of]
+
+    def _shop_orders(self) -> dict[tuple[str, str], _ShopOrders]:
+        """Orders grouped by shop. Sandbox endpoints ask per request; scanning every order of a large world
+        each time made a sync quadratic in the world size. Orders are only ever appended, so the count tells
+        whether the index is current."""
+        if self._orders_index[0] != len(self.orders):
+            index: dict[tuple[str, str], _ShopOrders] = {}
+            for order in self.orders:
+                index.setdefault((order.platform, order.shop.shop_ref), _ShopOrders()).add(order)
+            self._orders_index = (len(self.orders), index)
+        return self._orders_index[1]
 
     def stock_of(self, product: Product, as_of: datetime | None = None) -> int:
         """Available stock: initial, minus goods shipped, plus goods returned (as of the clock)."""

@@ -15,7 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from connectors.base.sandbox.faults import FaultPlan
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import add_admin_routes, install_fault_middleware
-from connectors.base.sandbox.world import World
+from connectors.base.sandbox.views import SortedView, SortedViews
+from connectors.base.sandbox.world import SettlementRevision, World, WorldOrder
 from connectors.shopee.sandbox import render
 from connectors.shopee.sandbox.auth import ACCESS_TTL, AuthFailure, ShopeeAuth
 
@@ -56,6 +57,7 @@ class ShopeeSandbox(PlatformSandbox):
             access_ttl=access_ttl,
             state_path=state_path,
         )
+        self._views = SortedViews()
         super().__init__(world)
 
     def connection_for(self, shop_ref: str, base_url: str) -> dict[str, Any]:
@@ -100,14 +102,7 @@ class ShopeeSandbox(PlatformSandbox):
             size = _page_size(query)
             offset = int(query.get("cursor") or 0)
             field = query["time_range_field"]
-            orders = sorted(
-                (
-                    o
-                    for o in self.world.orders_of("shopee", shop)
-                    if start <= _moment(o, field, self.world.as_of) <= end
-                ),
-                key=lambda o: (_moment(o, field, self.world.as_of), o.order_ref),
-            )
+            orders = self._orders_by(shop, field).between(start, end)
             page = self._page(orders, offset, size, request)
             more = offset + size < len(orders)
             rows = [
@@ -120,9 +115,9 @@ class ShopeeSandbox(PlatformSandbox):
         def order_detail(request: Request) -> Response:
             shop = self._shop(request)
             wanted = _id_list(request.query_params.get("order_sn_list", ""), "order_sn_list")
-            orders = {o.order_ref: o for o in self.world.orders_of("shopee", shop)}
+            orders = [(sn, self.world.order("shopee", shop, sn)) for sn in wanted]
             corrupt = set(self.state.faults.corrupt_records)
-            rows = [render.order_detail(orders[sn], self.world.as_of, sn in corrupt) for sn in wanted if sn in orders]
+            rows = [render.order_detail(o, self.world.as_of, sn in corrupt) for sn, o in orders if o is not None]
             return envelope({"order_list": rows})
 
         @app.get("/api/v2/payment/get_escrow_list")
@@ -130,16 +125,7 @@ class ShopeeSandbox(PlatformSandbox):
             shop, query = self._shop(request), request.query_params
             start, end = _span(query, "release_time_from", "release_time_to", "error_param")
             size, page_no = _page_size(query), _page_no(query)
-            released = sorted(
-                (
-                    (o, o.settlements[0])
-                    for o in self.world.orders_of("shopee", shop)
-                    if o.settlements
-                    and o.settlements[0].released_at <= self.world.as_of
-                    and start <= render.ts(o.settlements[0].released_at) <= end
-                ),
-                key=lambda pair: (pair[1].released_at, pair[0].order_ref),
-            )
+            released = self._released(shop).between(start, end)
             page = self._page(released, (page_no - 1) * size, size, request)
             rows = [
                 {
@@ -157,9 +143,9 @@ class ShopeeSandbox(PlatformSandbox):
             wanted = (await _json(request)).get("order_sn_list")
             if not isinstance(wanted, list) or not 1 <= len(wanted) <= 50:
                 raise ShopeeError("error_param", "order_sn_list must hold 1 to 50 order_sn")
-            orders = {o.order_ref: o for o in self.world.orders_of("shopee", shop)}
+            orders = [(sn, self.world.order("shopee", shop, sn)) for sn in wanted]
             corrupt = set(self.state.faults.corrupt_records)
-            rows = [render.escrow_detail(orders[sn], self.world.as_of, sn in corrupt) for sn in wanted if sn in orders]
+            rows = [render.escrow_detail(o, self.world.as_of, sn in corrupt) for sn, o in orders if o is not None]
             return envelope({"order_income_list": [row for row in rows if row is not None]})
 
         @app.get("/api/v2/payment/get_wallet_transaction_list")
@@ -167,11 +153,7 @@ class ShopeeSandbox(PlatformSandbox):
             shop, query = self._shop(request), request.query_params
             start, end = _span(query, "create_time_from", "create_time_to", "error_param")
             size, page_no = _page_size(query), _page_no(query)
-            rows = [
-                t
-                for t in render.wallet_transactions(self.world, shop, self.world.as_of)
-                if start <= t["create_time"] <= end
-            ]
+            rows = self._wallet(shop).between(start, end)
             page = self._page(rows, (page_no - 1) * size, size, request)
             return envelope({"transaction_list": page, "more": page_no * size < len(rows)})
 
@@ -224,6 +206,37 @@ class ShopeeSandbox(PlatformSandbox):
         if "expire_token" in getattr(request.state, "faults", set()):
             self.auth.expire_access_tokens()
         return str(self.auth.check(request.url.path, dict(request.query_params), public=False))
+
+    def _orders_by(self, shop: str, field: str) -> SortedView[WorldOrder]:
+        as_of = self.world.as_of
+        return self._views.get(
+            ("orders", shop, field),
+            (as_of, len(self.world.orders)),
+            lambda: [(_moment(o, field, as_of), o.order_ref, o) for o in self.world.orders_of("shopee", shop)],
+        )
+
+    def _released(self, shop: str) -> SortedView[tuple[WorldOrder, SettlementRevision]]:
+        as_of = self.world.as_of
+        return self._views.get(
+            ("released", shop),
+            (as_of, len(self.world.orders)),
+            lambda: [
+                (render.ts(o.settlements[0].released_at), o.order_ref, (o, o.settlements[0]))
+                for o in self.world.orders_of("shopee", shop)
+                if o.settlements and o.settlements[0].released_at <= as_of
+            ],
+        )
+
+    def _wallet(self, shop: str) -> SortedView[dict[str, Any]]:
+        as_of = self.world.as_of
+        return self._views.get(
+            ("wallet", shop),
+            (as_of, len(self.world.wallet)),
+            lambda: [
+                (t["create_time"], str(number).zfill(12), t)
+                for number, t in enumerate(render.wallet_transactions(self.world, shop, as_of))
+            ],
+        )
 
     def _page(self, rows: list[Any], offset: int, size: int, request: Request) -> list[Any]:
         page = rows[offset : offset + size]

@@ -1,0 +1,159 @@
+"""Benchmark: orders and ledger entries per second through the whole sync path, against PostgreSQL's own limit.
+
+A Shopee sandbox world of N orders (two shops, settlements, late refunds, wallet, stock) is served on loopback
+by a child process. The run measures, into a fresh PostgreSQL database:
+
+- end to end: HTTP pull from the sandbox → land → parse → map → post (``omnikop sync`` for every shop);
+- map + post alone: the same run's processing of the landed pages (``process_shop``);
+- the physical limit: psycopg ``COPY … FROM STDIN`` of exactly the ledger rows the pipeline wrote (journal
+  entries, journal lines, goods movements) into empty twin tables, in the same run so machine noise cancels.
+
+World generation is not timed. Ratios are pipeline entries/s ÷ COPY entries/s (= COPY seconds ÷ pipeline
+seconds). Targets: end to end ≥ 0.30, map + post ≥ 0.60. Also reported: the floor Shopee's partner rate limit
+puts on the same pull (one request per landed page at its documented rate). Prints one JSON line last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+from benchlib import configure, engine_for, fresh_database, pg_url_default, psycopg_dsn, sandbox_process, say
+
+LEDGER_TABLES = ("journal_entries", "journal_lines", "goods_movements")
+TARGET_END_TO_END = 0.30
+TARGET_MAP_POST = 0.60
+
+
+def run_pipeline(db_url: str, window: tuple[str, str], profile: Path | None = None) -> dict[str, float | int]:
+    """Pull and land every stream of every shop, then map and post; time the two stages separately."""
+    from connectors.base.landing import Lander
+    from connectors.base.windows import Window
+    from core_mapping.pipeline import RunSummary, _stream_rank, process_shop
+    from omnikop.config import load_config
+    from omnikop.shops import connector_for
+
+    config, engine = load_config(), engine_for(db_url)
+    span = Window.of(datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]))
+    pull_seconds = process_seconds = 0.0
+    pages = 0
+    summary = RunSummary()
+    for shop in config.shops:
+        connector = connector_for(config, engine, shop.platform, shop.shop_ref)
+        start = time.perf_counter()
+        for stream in sorted(connector.streams, key=_stream_rank):
+            if stream in connector.push_streams:
+                continue
+            for _ in Lander(engine, connector).pull(stream, span):
+                pages += 1
+                if pages % 500 == 0:
+                    say(f"  {pages} pages landed")
+        pull_seconds += time.perf_counter() - start
+        say(f"shop {shop.shop_ref}: pulled, mapping and posting")
+        profiler = cProfile.Profile() if profile else None
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        summary.add(process_shop(engine, config, connector))
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(f"{profile}.{shop.shop_ref}")
+        process_seconds += time.perf_counter() - start
+    engine.dispose()
+    return {
+        "pull_seconds": pull_seconds,
+        "map_post_seconds": process_seconds,
+        "pages": pages,
+        "records": summary.records,
+        "posted_entries": summary.posted_entries,
+        "posted_movements": summary.posted_movements,
+        "quarantined": sum(summary.quarantined.values()),
+    }
+
+
+def copy_baseline(db_url: str) -> dict[str, float | int]:
+    """COPY the pipeline's ledger rows into empty twins (same columns and defaults, no indexes): the limit."""
+    counts: dict[str, int] = {}
+    with psycopg.connect(psycopg_dsn(db_url), autocommit=True) as connection:
+        dumps: dict[str, bytes] = {}
+        for table in LEDGER_TABLES:
+            buffer = io.BytesIO()
+            with connection.cursor().copy(f"COPY (SELECT * FROM {table} ORDER BY id) TO STDOUT") as copy:  # noqa: S608
+                for chunk in copy:
+                    buffer.write(chunk)
+            dumps[table] = buffer.getvalue()
+            connection.execute(f"CREATE TABLE bench_{table} (LIKE {table} INCLUDING DEFAULTS)")
+            counts[table] = len(dumps[table].splitlines())
+        start = time.perf_counter()
+        with connection.transaction():
+            for table in LEDGER_TABLES:
+                with connection.cursor().copy(f"COPY bench_{table} FROM STDIN") as copy:
+                    copy.write(dumps[table])
+        seconds = time.perf_counter() - start
+    return {"copy_seconds": seconds, **{f"rows_{table}": n for table, n in counts.items()}}
+
+
+def main() -> None:
+    from connectors.shopee.client import RATE_LIMIT_PER_SECOND
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000, help="orders in the sandbox world (default 100000)")
+    parser.add_argument("--pg-url", default=pg_url_default(), help="PostgreSQL server (env OMNIKOP_BENCH_PG_URL)")
+    parser.add_argument("--profile", type=Path, help="write cProfile stats of map+post to PROFILE.<shop>")
+    args = parser.parse_args()
+    say(f"generating a sandbox world of {args.orders} orders (not timed)")
+    with sandbox_process(args.orders) as world, fresh_database(args.pg_url, "throughput") as db_url:
+        say(f"world of {world.orders} orders generated in {world.generate_seconds:.1f} s, served on {world.url}")
+        with tempfile.TemporaryDirectory() as tmp:
+            configure(world, db_url, Path(tmp))
+            pipeline = run_pipeline(db_url, world.window, args.profile)
+        say(
+            f"pipeline: pull+land {pipeline['pull_seconds']:.1f} s, map+post {pipeline['map_post_seconds']:.1f} s,"
+            f" {pipeline['posted_entries']} entries, {pipeline['posted_movements']} movements"
+        )
+        baseline = copy_baseline(db_url)
+        say(f"COPY of the same ledger rows: {baseline['copy_seconds']:.2f} s")
+    end_to_end = pipeline["pull_seconds"] + pipeline["map_post_seconds"]
+    entries = baseline["rows_journal_entries"]
+    copy_rate = entries / baseline["copy_seconds"]
+    figures: dict[str, object] = {
+        "benchmark": "throughput",
+        "orders": world.orders,
+        "pages": pipeline["pages"],
+        "records": pipeline["records"],
+        "entries": entries,
+        "journal_lines": baseline["rows_journal_lines"],
+        "goods_movements": baseline["rows_goods_movements"],
+        "quarantined": pipeline["quarantined"],
+        "end_to_end_seconds": round(end_to_end, 2),
+        "pull_land_seconds": round(pipeline["pull_seconds"], 2),
+        "map_post_seconds": round(pipeline["map_post_seconds"], 2),
+        "copy_seconds": round(baseline["copy_seconds"], 3),
+        "orders_per_s": round(world.orders / end_to_end, 1),
+        "entries_per_s": round(entries / end_to_end, 1),
+        "map_post_entries_per_s": round(entries / pipeline["map_post_seconds"], 1),
+        "copy_entries_per_s": round(copy_rate, 1),
+        "ratio_end_to_end": round(baseline["copy_seconds"] / end_to_end, 4),
+        "ratio_map_post": round(baseline["copy_seconds"] / pipeline["map_post_seconds"], 4),
+        # The other limit: Shopee's documented partner rate (connectors.shopee.client.RATE_LIMIT_PER_SECOND),
+        # one request per landed page; end to end ≤ this floor means the partner, not omnikop, is the bottleneck.
+        "rate_limit_floor_seconds": round(pipeline["pages"] / RATE_LIMIT_PER_SECOND, 1),
+        "ratio_to_rate_limit_floor": round(pipeline["pages"] / RATE_LIMIT_PER_SECOND / end_to_end, 3),
+        "target_ratio_end_to_end": TARGET_END_TO_END,
+        "target_ratio_map_post": TARGET_MAP_POST,
+    }
+    figures["meets_target"] = (
+        figures["ratio_end_to_end"] >= TARGET_END_TO_END and figures["ratio_map_post"] >= TARGET_MAP_POST
+    )
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
