@@ -21,9 +21,12 @@ demo: venv
 airflow: venv
 	$(VENV)/bin/omnikop airflow standalone
 
+# Test processes (pytest-xdist): one per core, at most 4; PYTEST_WORKERS=0 runs in this process only.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 # Known-vulnerable pins in uv.lock fail this (pip-audit; needs PyPI's JSON API or OSV, so it fails without them).
 audit: venv

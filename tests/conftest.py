@@ -99,3 +99,9 @@ def pg_url(request: pytest.FixtureRequest) -> str:
     url = request.getfixturevalue("pg_session_url")
     _truncate_all(url)
     return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow integration tests first: with several test processes, a long test started last would be the tail
+    of the whole run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

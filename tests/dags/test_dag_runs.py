@@ -33,6 +33,8 @@ OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 RUN_AFTER = pendulum.datetime(2026, 1, 9, 6, 0, tz="UTC")
 LOOKBACK_HOURS = 24 * 12
 
+pytestmark = pytest.mark.slow  # real Airflow runs: started first when tests run in parallel
+
 
 def configure(
     tmp_path: Path, name: str, db_url: str, world: World, server_url: str, sandbox: ShopeeSandbox

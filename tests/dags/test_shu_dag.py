@@ -26,6 +26,8 @@ from tests.shu.books import worked_example_books
 
 RESPONDER = Path(__file__).with_name("hitl_responder.py")
 
+pytestmark = pytest.mark.slow  # real Airflow runs: started first when tests run in parallel
+
 
 def test_the_shu_dag_computes_then_waits_for_approval_then_posts_and_parses_offline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
