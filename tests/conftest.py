@@ -105,3 +105,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Slow integration tests first: with several test processes, a long test started last would be the tail
     of the whole run."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+SUMMARY_PROPERTY = "terminal_summary_section"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Sections tests asked to show whatever the outcome (``user_properties`` entries named
+    ``SUMMARY_PROPERTY``: title and lines), then the fault matrix. Lives here, not in a sub-folder conftest,
+    because only this one is loaded by pytest-xdist's controller, where the reports meet."""
+    from tests.reliability.table import write_table
+
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == SUMMARY_PROPERTY and getattr(report, "when", "") == "call":
+                    terminalreporter.section(value["title"])
+                    for line in value["lines"]:
+                        terminalreporter.write_line(line)
+    write_table(terminalreporter)

@@ -30,7 +30,7 @@ from omnikop import migrate
 from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.tenants import Tenant
-from tests.conftest import PG_URL, REQUIRE_PG
+from tests.conftest import PG_URL, REQUIRE_PG, SUMMARY_PROPERTY
 from tests.deploy.cluster import celery_cluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
@@ -98,7 +98,7 @@ def fingerprint(database: str) -> str:
 
 
 def test_two_celery_workers_run_two_cooperatives_syncs_and_match_the_single_process_ledgers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     require(bool(PG_URL), "OMNIKOP_TEST_PG_URL is not set")
     require(redis_reachable(), f"Redis is not reachable at {REDIS_URL}")
@@ -195,10 +195,12 @@ def test_two_celery_workers_run_two_cooperatives_syncs_and_match_the_single_proc
             timeout=1,
         )
         per_worker = Counter(row.hostname for row in tasks)
-        print("\ndistributed run: tasks per Celery worker")
-        for worker, count in sorted(per_worker.items()):
-            print(f"  {worker:<10} {count:>3} tasks")
-        print(f"  {'total':<10} {sum(per_worker.values()):>3} tasks in {len(runs)} runs of {', '.join(dag_ids)}")
+        lines = [f"{worker:<10} {count:>3} tasks" for worker, count in sorted(per_worker.items())]
+        lines.append(f"{'total':<10} {sum(per_worker.values()):>3} tasks in {len(runs)} runs of {', '.join(dag_ids)}")
+        request.node.user_properties.append(
+            (SUMMARY_PROPERTY, {"title": "distributed run: tasks per Celery worker", "lines": lines})
+        )
+        print("\n".join(lines))
 
         assert Counter((r.dag_id, r.run_type, r.state) for r in runs) == Counter(
             (dag_id, run_type, "success") for dag_id in dag_ids for run_type in ("manual", "scheduled")
