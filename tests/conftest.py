@@ -112,15 +112,20 @@ SUMMARY_PROPERTY = "terminal_summary_section"
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Sections tests asked to show whatever the outcome (``user_properties`` entries named
-    ``SUMMARY_PROPERTY``: title and lines), then the fault matrix. Lives here, not in a sub-folder conftest,
-    because only this one is loaded by pytest-xdist's controller, where the reports meet."""
-    from tests.reliability.table import write_table
-
+    ``SUMMARY_PROPERTY``: title and lines), then the fault matrix if its cells ran. Lives here, not in a
+    sub-folder conftest, because only this one is loaded by pytest-xdist's controller, where the reports meet."""
+    matrix_ran = False
     for reports in terminalreporter.stats.values():
         for report in reports:
+            if getattr(report, "when", "") != "call":
+                continue
             for name, value in getattr(report, "user_properties", ()):
-                if name == SUMMARY_PROPERTY and getattr(report, "when", "") == "call":
+                if name == SUMMARY_PROPERTY:
                     terminalreporter.section(value["title"])
                     for line in value["lines"]:
                         terminalreporter.write_line(line)
-    write_table(terminalreporter)
+                matrix_ran = matrix_ran or name == "fault_matrix_cell"  # tests.reliability.table.CELL_PROPERTY
+    if matrix_ran:
+        from tests.reliability.table import write_table
+
+        write_table(terminalreporter)

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -57,25 +58,25 @@ def configure(
     return path, cli_env
 
 
-def second_database(db_url: str) -> str:
-    """An empty, migrated database of the same kind, for the CLI's run."""
+@pytest.fixture
+def second_database(db_url: str) -> Iterator[str]:
+    """An empty, migrated database of the same kind, for the CLI's run; dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    if db_url.startswith("sqlite"):
-        url = db_url.replace("omnikop.db", "omnikop_cli.db")
-    else:
-        name = make_url(db_url).database + "_cli"
-        admin = create_engine(make_url(db_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = make_url(db_url).set(database=name).render_as_string(hide_password=False)
+    name = make_url(db_url).database + "_cli"
+    admin = create_engine(make_url(db_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(db_url).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
-    return url
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def entries(db_url: str) -> tuple[int, str]:
@@ -87,11 +88,13 @@ def entries(db_url: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-def test_a_dag_run_posts_the_same_ledger_as_the_cli_and_a_rerun_posts_nothing(db_url, tmp_path, airflow_home):
+def test_a_dag_run_posts_the_same_ledger_as_the_cli_and_a_rerun_posts_nothing(
+    db_url, second_database, tmp_path, airflow_home
+):
     """On PostgreSQL, the production database; the demo test runs the same DAGs on SQLite end to end."""
     world = World.generate(WorldConfig(days=8, orders_per_day=4, platforms=("shopee",)))
     dag_sandbox, cli_sandbox = ShopeeSandbox(world), ShopeeSandbox(world)
-    cli_db = second_database(db_url)
+    cli_db = second_database
     with SandboxServer(dag_sandbox.app) as dag_server, SandboxServer(cli_sandbox.app) as cli_server:
         dag_config, dag_env = (
             configure(tmp_path / "dag", "dag", db_url, world, dag_server.url, dag_sandbox)
