@@ -10,15 +10,15 @@ from __future__ import annotations
 import os
 import signal
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
-from connectors.base.protocol import Connector
+from connectors.base.protocol import Connector, LandedPage
 from connectors.base.windows import Window
 from core_mapping.mapper import MappedBatch, ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
@@ -109,23 +109,16 @@ def process_shop(
 def land_follow_ups(engine: Engine, connector: Connector) -> RunSummary:
     """Give the connector the unprocessed pages, a chunk at a time in landing order, and land what it fetches.
 
-    Chunked so that memory does not grow with the backlog: after a large pull every landed page is unprocessed
-    here, and holding all their bodies at once made a sync's peak memory proportional to its window. Pages
-    landed by the follow-ups themselves (above the starting ceiling) are not offered again."""
+    Pages landed by the follow-ups themselves (above the starting ceiling) are not offered again."""
     summary = RunSummary()
     platform, shop_ref = connector.platform, connector.shop_ref
     with transaction(engine) as session:
         ceiling = session.scalar(
             select(func.max(RawPage.id)).where(RawPage.platform == platform, RawPage.shop_ref == shop_ref)
         )
-    after = 0
-    while ceiling is not None:
-        with transaction(engine) as session:
-            chunk = _unprocessed_between(session, platform, shop_ref, after, ceiling)
-            pending = [as_landed(page) for page in chunk]
-        if not pending:
-            break
-        after = chunk[-1].id
+    if ceiling is None:
+        return summary
+    for pending in _backlog_chunks(engine, connector, ceiling):
         for page in connector.follow_ups(pending):
             with transaction(engine) as session:
                 _, new = land_page(session, platform, shop_ref, page)
@@ -141,38 +134,38 @@ def _newest_pushed_revisions(engine: Engine, connector: Connector) -> dict[tuple
     only the newest waiting one gives the same books as in-order delivery. Pulled pages arrive in update
     order, so for pull-only platforms this is empty (no second parse, nothing held per document)."""
     newest: dict[tuple[str, str], str] = {}
-    if not connector.push_streams:
-        return newest
-    platform, shop_ref, after = connector.platform, connector.shop_ref, 0
+    if connector.push_streams:
+        for chunk in _backlog_chunks(engine, connector):
+            newest_revisions((record for page in chunk for record in connector.parse(page)), into=newest)
+    return newest
+
+
+def _backlog_chunks(engine: Engine, connector: Connector, ceiling: int | None = None) -> Iterator[list[LandedPage]]:
+    """The shop's unprocessed pages in landing order (up to page id ``ceiling``), ``BACKLOG_CHUNK`` at a time.
+
+    Chunked so that memory does not grow with the backlog: after a large pull every landed page is unprocessed,
+    and holding all their bodies at once made a sync's peak memory proportional to its window."""
+    after = 0
     while True:
         with transaction(engine) as session:
-            chunk = _unprocessed_between(session, platform, shop_ref, after, None)
-            records = [record for page in chunk for record in connector.parse(as_landed(page))]
-        if not chunk:
-            return newest
+            query = _unprocessed_query(connector.platform, connector.shop_ref).where(RawPage.id > after)
+            if ceiling is not None:
+                query = query.where(RawPage.id <= ceiling)
+            chunk = list(session.scalars(query.order_by(RawPage.id).limit(BACKLOG_CHUNK)))
+            pages = [as_landed(page) for page in chunk]
+        if not pages:
+            return
         after = chunk[-1].id
-        newest_revisions(records, into=newest)
+        yield pages
 
 
-def _unprocessed_between(
-    session: Session, platform: str, shop_ref: str, after: int, ceiling: int | None
-) -> list[RawPage]:
-    """The next chunk of unprocessed pages with ids above ``after`` (and up to ``ceiling``), in landing order."""
-    query = (
+def _unprocessed_query(platform: str, shop_ref: str) -> Select[tuple[RawPage]]:
+    """Landed pages of the shop without a processed marker."""
+    return (
         select(RawPage)
         .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
-        .where(
-            RawPage.platform == platform,
-            RawPage.shop_ref == shop_ref,
-            RawPage.id > after,
-            ProcessedPage.page_id.is_(None),
-        )
-        .order_by(RawPage.id)
-        .limit(BACKLOG_CHUNK)
+        .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
     )
-    if ceiling is not None:
-        query = query.where(RawPage.id <= ceiling)
-    return list(session.scalars(query))
 
 
 def _stream_rank(stream: str) -> int:
@@ -188,13 +181,7 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> 
     rank = case(
         {stream: index for index, stream in enumerate(STREAM_ORDER)}, value=RawPage.stream, else_=len(STREAM_ORDER)
     )
-    query = (
-        select(RawPage)
-        .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
-        .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
-        .order_by(rank, RawPage.id)
-    )
-    return list(session.scalars(query.limit(limit)))
+    return list(session.scalars(_unprocessed_query(platform, shop_ref).order_by(rank, RawPage.id).limit(limit)))
 
 
 def _process_pages(
