@@ -6,6 +6,7 @@ share the GIL with the pipeline being measured nor count toward the pipeline's p
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -31,6 +32,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 def pg_url_default() -> str:
     return os.environ.get("OMNIKOP_BENCH_PG_URL", DEFAULT_PG_URL)
+
+
+def bench_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The common command line of the PostgreSQL benchmarks: ``--help`` from the module docstring, ``--pg-url``."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--pg-url", default=pg_url_default(), help="PostgreSQL server (env OMNIKOP_BENCH_PG_URL)")
+    return parser
 
 
 def say(message: str) -> None:

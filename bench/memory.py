@@ -9,7 +9,6 @@ line last.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -18,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import configure, fresh_database, peak_rss_mib, pg_url_default, sandbox_process, say
+from benchlib import bench_parser, configure, fresh_database, peak_rss_mib, sandbox_process, say
 
 TARGET_RATIO = 1.2
 
@@ -82,11 +81,10 @@ def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         child(*sys.argv[2:])
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--orders", type=int, nargs="+", default=[20_000, 200_000], help="world sizes (default 20000 200000)"
     )
-    parser.add_argument("--pg-url", default=pg_url_default(), help="PostgreSQL server (env OMNIKOP_BENCH_PG_URL)")
     args = parser.parse_args()
     runs = [measure(orders, args.pg_url) for orders in sorted(args.orders)]
     small, large = runs[0], runs[-1]

@@ -10,11 +10,10 @@ documents. Targets: < 60 s and < 2 GiB peak RSS. Prints one JSON line last.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
-from benchlib import engine_for, fresh_database, peak_rss_mib, pg_url_default, say
+from benchlib import bench_parser, engine_for, fresh_database, peak_rss_mib, say
 from sqlalchemy import text
 
 TARGET_SECONDS = 60.0
@@ -90,9 +89,8 @@ def generate(db_url: str, orders: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--orders", type=int, default=1_000_000, help="orders (default 1000000)")
-    parser.add_argument("--pg-url", default=pg_url_default(), help="PostgreSQL server (env OMNIKOP_BENCH_PG_URL)")
     args = parser.parse_args()
     from datetime import date
 

@@ -10,11 +10,10 @@ member_no`` over the volume-tagged lines. Target: compute < 30 s. Prints one JSO
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
-from benchlib import engine_for, fresh_database, peak_rss_mib, pg_url_default, say
+from benchlib import bench_parser, engine_for, fresh_database, peak_rss_mib, say
 from sqlalchemy import text
 
 TARGET_SECONDS = 30.0
@@ -92,10 +91,9 @@ def generate(db_url: str, members: int, lines: int) -> dict[str, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--members", type=int, default=100_000, help="members (default 100000)")
     parser.add_argument("--lines", type=int, default=5_000_000, help="journal lines (default 5000000)")
-    parser.add_argument("--pg-url", default=pg_url_default(), help="PostgreSQL server (env OMNIKOP_BENCH_PG_URL)")
     args = parser.parse_args()
     from omnikop.config import ShuConfig
     from omnikop.db import transaction

@@ -15,7 +15,6 @@ puts on the same pull (one request per landed page at its documented rate). Prin
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import io
 import json
@@ -25,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 import psycopg
-from benchlib import configure, engine_for, fresh_database, pg_url_default, psycopg_dsn, sandbox_process, say
+from benchlib import bench_parser, configure, engine_for, fresh_database, psycopg_dsn, sandbox_process, say
 
 LEDGER_TABLES = ("journal_entries", "journal_lines", "goods_movements")
 TARGET_END_TO_END = 0.30
@@ -103,9 +102,8 @@ def copy_baseline(db_url: str) -> dict[str, float | int]:
 def main() -> None:
     from connectors.shopee.client import RATE_LIMIT_PER_SECOND
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--orders", type=int, default=100_000, help="orders in the sandbox world (default 100000)")
-    parser.add_argument("--pg-url", default=pg_url_default(), help="PostgreSQL server (env OMNIKOP_BENCH_PG_URL)")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of map+post to PROFILE.<shop>")
     args = parser.parse_args()
     say(f"generating a sandbox world of {args.orders} orders (not timed)")
