@@ -69,6 +69,12 @@ def aging_bucket(age_days: int) -> str:
     return OLDEST_BUCKET
 
 
+def aging_buckets(ages: Any) -> list[str]:
+    """``aging_bucket`` of each age in a column (computed once per distinct age)."""
+    labels = {age: aging_bucket(age) for age in set(ages.tolist())}
+    return [labels[age] for age in ages.tolist()]
+
+
 def variance_id(category: str, platform: str | None, shop_ref: str | None, refs: tuple[str, ...]) -> str:
     """Deterministic from what the variance is about (never from its amounts, which may change)."""
     text = "|".join((category, platform or "", shop_ref or "", *refs))

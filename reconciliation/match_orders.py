@@ -15,11 +15,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ledger.posting import BUSINESS_TIMEZONE
-from reconciliation.categories import VarianceDraft, aging_bucket
+from reconciliation.categories import VarianceDraft, aging_buckets
 from reconciliation.grouping import collect
+from reconciliation.sources import business_days
 
 ITEM_COLUMNS = [
     "platform",
@@ -68,14 +69,13 @@ def match_orders(
         .merge(joined, on=keys)
     )
     orders = orders.astype({"order_gross": "Int64", "order_page": "Int64"})
-    merged = orders.merge(by_order, on=["platform", "shop_ref", "order_ref"], how="outer", indicator=True)
-    rows, drafts = [], []
-    for record in merged.to_dict("records"):
-        item = _classify(record, as_of, due_days, tolerance)
-        rows.append(item)
-        if item["result"] in CATEGORIES_HERE:
-            drafts.append(_draft(record, item))
-    items = pd.DataFrame(rows, columns=ITEM_COLUMNS).astype({column: "int64" for column in (*MONEY, "age_days")})
+    merged = orders.merge(by_order, on=keys, how="outer", indicator=True)
+    items = _classify(merged, as_of, due_days, tolerance)
+    variances = items["result"].isin(CATEGORIES_HERE).to_numpy()
+    drafts = [
+        _draft(record, item)
+        for record, item in zip(merged[variances].to_dict("records"), items[variances].to_dict("records"), strict=True)
+    ]
     return items.sort_values(["platform", "shop_ref", "order_on", "order_ref"], ignore_index=True), drafts
 
 
@@ -83,49 +83,55 @@ def _int(value: Any) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
 
 
-def _classify(record: dict[str, Any], as_of: date, due_days: int, tolerance: int) -> dict[str, Any]:
-    has_order = record["_merge"] in ("left_only", "both")
-    has_settlement = record["_merge"] in ("right_only", "both")
-    order_gross, settled_gross = _int(record["order_gross"]), _int(record["settled_gross"])
-    settled_net = _int(record["settled_net"])
-    status = record["status"] if has_order else ""
-    since: date = record["order_on"] if has_order else record["released_on"]
-    completed_on = record["updated_at"].astimezone(BUSINESS_TIMEZONE).date() if status == "COMPLETED" else since
-    age = max(0, (as_of - completed_on).days)
-    expected_net, result = settled_net, "matched"
-    if not has_settlement:
-        expected_net = order_gross if status == "COMPLETED" else 0
-        if status in ("CANCELLED", "RETURNED"):
-            result = "no settlement expected"
-        elif status != "COMPLETED":
-            result = "not due yet (order not completed)"
-        else:
-            result = "settlement_missing" if age > due_days else "awaiting settlement"
-    elif not has_order:
-        expected_net, result = 0, "settlement_without_order"
-    elif status == "CANCELLED" and settled_net != 0:
-        expected_net, result = 0, "cancelled_order_settled"
-    elif abs(order_gross - settled_gross) > tolerance:
-        expected_net, result = settled_net + (order_gross - settled_gross), "net_mismatch"
-    difference = (settled_net if has_settlement else 0) - expected_net
-    return {
-        "platform": record["platform"],
-        "shop_ref": record["shop_ref"],
-        "order_ref": record["order_ref"],
-        "status": status or "(unknown)",
-        "order_on": since,
-        "completed_on": completed_on,
-        "order_gross": order_gross,
-        "settlement_ref": record["settlement_ref"] if has_settlement else "",
-        "released_on": record["released_on"] if has_settlement else None,
-        "settled_gross": settled_gross,
-        "settled_net": settled_net,
-        "expected_net": expected_net,
-        "difference": 0 if result == "awaiting settlement" else difference,
-        "age_days": age,
-        "aging": aging_bucket(age),
-        "result": result,
-    }
+def _classify(merged: pd.DataFrame, as_of: date, due_days: int, tolerance: int) -> pd.DataFrame:
+    """The result of every merged row, column by column (the rules are the module docstring's, in order)."""
+    has_order = (merged["_merge"] != "right_only").to_numpy()
+    has_settlement = (merged["_merge"] != "left_only").to_numpy()
+    order_gross = merged["order_gross"].fillna(0).to_numpy(dtype="int64")
+    settled_gross = merged["settled_gross"].fillna(0).to_numpy(dtype="int64")
+    settled_net = merged["settled_net"].fillna(0).to_numpy(dtype="int64")
+    status = np.where(has_order, merged["status"].to_numpy(dtype=object), "")
+    since = np.where(has_order, merged["order_on"].to_numpy(dtype=object), merged["released_on"].to_numpy(dtype=object))
+    completed = status == "COMPLETED"
+    completed_on = since.copy()
+    if completed.any():
+        completed_on[completed] = business_days(merged["updated_at"][completed]).to_numpy(dtype=object)
+    age = np.maximum(0, (np.datetime64(as_of, "D") - completed_on.astype("datetime64[D]")).astype("int64"))
+    unsettled = ~has_settlement
+    cancelled = status == "CANCELLED"
+    rules = [
+        (unsettled & (cancelled | (status == "RETURNED")), "no settlement expected", 0),
+        (unsettled & ~completed, "not due yet (order not completed)", 0),
+        (unsettled & (age > due_days), "settlement_missing", order_gross),
+        (unsettled, "awaiting settlement", order_gross),
+        (~has_order, "settlement_without_order", 0),
+        (cancelled & (settled_net != 0), "cancelled_order_settled", 0),
+        (np.abs(order_gross - settled_gross) > tolerance, "net_mismatch", settled_net + order_gross - settled_gross),
+    ]
+    result = np.select([rule for rule, _, _ in rules], [name for _, name, _ in rules], "matched")
+    expected_net = np.select([rule for rule, _, _ in rules], [expected for _, _, expected in rules], settled_net)
+    difference = np.where(has_settlement, settled_net, 0) - expected_net
+    return pd.DataFrame(
+        {
+            "platform": merged["platform"].to_numpy(dtype=object),
+            "shop_ref": merged["shop_ref"].to_numpy(dtype=object),
+            "order_ref": merged["order_ref"].to_numpy(dtype=object),
+            "status": np.where(status == "", "(unknown)", status),
+            "order_on": since,
+            "completed_on": completed_on,
+            "order_gross": order_gross,
+            "settlement_ref": np.where(has_settlement, merged["settlement_ref"].to_numpy(dtype=object), ""),
+            "released_on": np.where(has_settlement, merged["released_on"].to_numpy(dtype=object), None),
+            "settled_gross": settled_gross,
+            "settled_net": settled_net,
+            "expected_net": expected_net,
+            "difference": np.where(result == "awaiting settlement", 0, difference),
+            "age_days": age,
+            "aging": aging_buckets(age),
+            "result": result.astype(object),
+        },
+        columns=ITEM_COLUMNS,
+    )
 
 
 def _draft(record: dict[str, Any], item: dict[str, Any]) -> VarianceDraft:

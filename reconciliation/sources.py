@@ -9,14 +9,15 @@ Documents dated after ``as_of`` are left out: the matching sees the world as it 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
+from sys import intern
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
@@ -32,7 +33,7 @@ ORDER_COLUMNS = {
     "status": "object",
     "order_gross": "int64",
     "order_on": "object",
-    "updated_at": "object",
+    "updated_at": "datetime64[us, UTC]",
     "order_page": "int64",
 }
 SETTLEMENT_COLUMNS = {
@@ -40,7 +41,7 @@ SETTLEMENT_COLUMNS = {
     "shop_ref": "object",
     "settlement_ref": "object",
     "order_ref": "object",
-    "released_at": "object",
+    "released_at": "datetime64[us, UTC]",
     "released_on": "object",
     "settled_gross": "int64",
     "settled_net": "int64",
@@ -52,7 +53,7 @@ WALLET_COLUMNS = {
     "movement_ref": "object",
     "kind": "object",
     "amount": "int64",
-    "occurred_at": "object",
+    "occurred_at": "datetime64[us, UTC]",
     "occurred_on": "object",
     "order_ref": "object",
     "bank_reference": "object",
@@ -114,103 +115,166 @@ def frame(rows: Iterable[Mapping[str, Any]], columns: Mapping[str, str]) -> pd.D
     )
 
 
-def business_day(moment: datetime) -> date:
-    return moment.astimezone(BUSINESS_TIMEZONE).date()
-
-
 def load_sources(session: Session, as_of: date) -> Sources:
-    # Plain rows streamed in chunks and converted one by one: ORM objects plus every parsed payload, held
-    # all at once, made memory grow by kilobytes per document (gigabytes at a million orders).
-    converters = {"order": _order, "settlement": _settlement, "wallet": _movement, "stock": _stock}
-    rows: dict[str, list[dict[str, Any]]] = {doc_type: [] for doc_type in converters}
-    query = (
-        select(Document.doc_type, Document.platform, Document.shop_ref, Document.raw_page_id, Document.payload)
-        .where(Document.payload != "", Document.doc_type.in_(list(converters)))
-        .order_by(Document.id)
-        .execution_options(yield_per=DOCUMENTS_PER_FETCH)
-    )
-    for doc in session.execute(query):
-        rows[doc.doc_type].append(converters[doc.doc_type](doc, json.loads(doc.payload)))
-    orders, settlements, wallet, stock = rows["order"], rows["settlement"], rows["wallet"], rows["stock"]
     return Sources(
         as_of=as_of,
-        orders=frame((r for r in orders if r["order_on"] <= as_of), ORDER_COLUMNS),
-        settlements=frame((r for r in settlements if r["released_on"] <= as_of), SETTLEMENT_COLUMNS),
-        wallet=frame((r for r in wallet if r["occurred_on"] <= as_of), WALLET_COLUMNS),
-        stock=frame((r for r in stock if r["observed_on"] <= as_of), STOCK_COLUMNS),
+        orders=_read(session, "order", as_of, _ORDER),
+        settlements=_read(session, "settlement", as_of, _SETTLEMENT),
+        wallet=_read(session, "wallet", as_of, _MOVEMENT),
+        stock=_read(session, "stock", as_of, _STOCK),
         bank_lines=_bank_lines(session, as_of),
         matches=_matches(session),
         goods=_goods(session, as_of),
     )
 
 
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
+@dataclass(frozen=True)
+class _DocumentShape:
+    """How one document type becomes a frame: ``pick`` turns a parsed payload into its column values (money
+    already exact integers); ``moments`` are the ISO-8601 columns among them, converted to UTC timestamps in
+    one vectorised pass, with ``day_of`` naming the business-date column derived from each one."""
+
+    columns: Mapping[str, str]
+    fields: tuple[str, ...]  # what ``pick`` returns, in order
+    pick: Callable[[dict[str, Any]], tuple[Any, ...]]
+    moments: Mapping[str, str | None]  # ISO column → its business-date column (None: no date wanted)
+    cutoff: str  # the business-date column compared with ``as_of``
+    page: str  # the column holding the document's raw page
 
 
-def _order(doc: Row[Any], data: dict[str, Any]) -> dict[str, Any]:
-    gross = sum(
-        (Decimal(line["unit_price"]) * int(line["quantity"]) - Decimal(line["discount"]) for line in data["lines"]),
+def _read(session: Session, doc_type: str, as_of: date, shape: _DocumentShape) -> pd.DataFrame:
+    """Every stored document of ``doc_type`` dated up to ``as_of``, as a frame of ``shape.columns``.
+
+    Rows are streamed in chunks and only their column values kept (column by column, interned where they
+    repeat): ORM objects or a dict per document, held all at once, cost kilobytes per document (gigabytes at a
+    million orders). Dates and times are converted for the whole column at once, not row by row."""
+    values: dict[str, list[Any]] = {name: [] for name in ("platform", "shop_ref", shape.page, *shape.fields)}
+    platform, shop, page = values["platform"].append, values["shop_ref"].append, values[shape.page].append
+    appenders = [values[name].append for name in shape.fields]
+    query = (
+        select(Document.platform, Document.shop_ref, Document.raw_page_id, Document.payload)
+        .where(Document.doc_type == doc_type, Document.payload != "")
+        .order_by(Document.id)
+        .execution_options(yield_per=DOCUMENTS_PER_FETCH)
+    )
+    loads, pick = json.loads, shape.pick
+    for chunk in session.execute(query).partitions():
+        for row in chunk:
+            platform(intern(row[0]))
+            shop(intern(row[1]))
+            page(row[2])
+            for append, value in zip(appenders, pick(loads(row[3])), strict=True):
+                append(value)
+    data = pd.DataFrame(values)
+    del values, appenders
+    for column, day_column in shape.moments.items():
+        moments = pd.to_datetime(data[column], utc=True, format="ISO8601")
+        data[column] = moments
+        if day_column:
+            data[day_column] = business_days(moments)
+    if not len(data):
+        return frame([], shape.columns)
+    data = data[data[shape.cutoff] <= as_of][list(shape.columns)]
+    return data.astype(dict(shape.columns)).reset_index(drop=True)
+
+
+def business_days(moments: pd.Series) -> pd.Series:
+    """The business date (Asia/Jakarta) of each UTC timestamp, as ``date`` objects shared between equal days."""
+    days = moments.dt.tz_convert(BUSINESS_TIMEZONE).dt.tz_localize(None).dt.normalize()
+    shared = {day: day.date() for day in days.unique() if not pd.isna(day)}
+    return days.map(shared).astype("object")
+
+
+def _whole(text: Any) -> bool:
+    """Plain ASCII digits: the common Decimal text ``int()`` reads exactly (no sign, point, blank or ``_``)."""
+    return type(text) is str and text.isascii() and text.isdigit()
+
+
+def minor(text: Any) -> int:
+    """Exact integer rupiah from a canonical record's Decimal text: whole-number text directly, anything else
+    (``"-15000"``, ``"15000.00"``, a fraction that must be refused) through ``ledger.money.to_minor``."""
+    return int(text) if _whole(text) else to_minor(Decimal(text))
+
+
+def _order_gross(lines: list[dict[str, Any]]) -> int:
+    """Σ unit price × quantity − discount, exactly; a fraction of a rupiah in the total is refused."""
+    if all(_whole(line["unit_price"]) and _whole(line["discount"]) for line in lines):
+        return sum(int(line["unit_price"]) * int(line["quantity"]) - int(line["discount"]) for line in lines)
+    total = sum(
+        (Decimal(line["unit_price"]) * int(line["quantity"]) - Decimal(line["discount"]) for line in lines),
         Decimal(0),
     )
-    created = _moment(data["created_at"])
-    return {
-        "platform": doc.platform,
-        "shop_ref": doc.shop_ref,
-        "order_ref": data["order_ref"],
-        "status": data["status"],
-        "order_gross": to_minor(gross),
-        "order_on": business_day(created),
-        "updated_at": _moment(data["updated_at"]),
-        "order_page": doc.raw_page_id,
-    }
+    return to_minor(total)
 
 
-def _settlement(doc: Row[Any], data: dict[str, Any]) -> dict[str, Any]:
-    released = _moment(data["released_at"])
-    return {
-        "platform": doc.platform,
-        "shop_ref": doc.shop_ref,
-        "settlement_ref": data["settlement_ref"],
-        "order_ref": data.get("order_ref") or None,
-        "released_at": released,
-        "released_on": business_day(released),
-        "settled_gross": to_minor(Decimal(data["gross"])),
-        "settled_net": to_minor(Decimal(data["net"])),
-        "settlement_page": doc.raw_page_id,
-    }
-
-
-def _movement(doc: Row[Any], data: dict[str, Any]) -> dict[str, Any]:
-    occurred = _moment(data["occurred_at"])
-    balance = data.get("balance_after")
-    return {
-        "platform": doc.platform,
-        "shop_ref": doc.shop_ref,
-        "movement_ref": data["movement_ref"],
-        "kind": data["kind"],
-        "amount": to_minor(Decimal(data["amount"])),
-        "occurred_at": occurred,
-        "occurred_on": business_day(occurred),
-        "order_ref": data.get("order_ref") or None,
-        "bank_reference": data.get("bank_reference") or None,
-        "status": (data.get("status") or "COMPLETED").upper(),
-        "balance_after": to_minor(Decimal(balance)) if balance is not None else pd.NA,
-        "wallet_page": doc.raw_page_id,
-    }
-
-
-def _stock(doc: Row[Any], data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "platform": doc.platform,
-        "shop_ref": doc.shop_ref,
-        "sku_ref": data["sku_ref"],
-        "seller_sku": data.get("seller_sku"),
-        "location": data["location"],
-        "available": int(data["available"]),
-        "observed_on": business_day(_moment(data["observed_at"])),
-        "stock_page": doc.raw_page_id,
-    }
+_ORDER = _DocumentShape(
+    columns=ORDER_COLUMNS,
+    fields=("order_ref", "status", "order_gross", "created_at", "updated_at"),
+    pick=lambda data: (
+        data["order_ref"],
+        intern(data["status"]),
+        _order_gross(data["lines"]),
+        data["created_at"],
+        data["updated_at"],
+    ),
+    moments={"created_at": "order_on", "updated_at": None},
+    cutoff="order_on",
+    page="order_page",
+)
+_SETTLEMENT = _DocumentShape(
+    columns=SETTLEMENT_COLUMNS,
+    fields=("settlement_ref", "order_ref", "released_at", "settled_gross", "settled_net"),
+    pick=lambda data: (
+        data["settlement_ref"],
+        data.get("order_ref") or None,
+        data["released_at"],
+        minor(data["gross"]),
+        minor(data["net"]),
+    ),
+    moments={"released_at": "released_on"},
+    cutoff="released_on",
+    page="settlement_page",
+)
+_MOVEMENT = _DocumentShape(
+    columns=WALLET_COLUMNS,
+    fields=(
+        "movement_ref",
+        "kind",
+        "amount",
+        "occurred_at",
+        "order_ref",
+        "bank_reference",
+        "status",
+        "balance_after",
+    ),
+    pick=lambda data: (
+        data["movement_ref"],
+        intern(data["kind"]),
+        minor(data["amount"]),
+        data["occurred_at"],
+        data.get("order_ref") or None,
+        data.get("bank_reference") or None,
+        intern((data.get("status") or "COMPLETED").upper()),
+        minor(data["balance_after"]) if data.get("balance_after") is not None else pd.NA,
+    ),
+    moments={"occurred_at": "occurred_on"},
+    cutoff="occurred_on",
+    page="wallet_page",
+)
+_STOCK = _DocumentShape(
+    columns=STOCK_COLUMNS,
+    fields=("sku_ref", "seller_sku", "location", "available", "observed_at"),
+    pick=lambda data: (
+        data["sku_ref"],
+        data.get("seller_sku"),
+        data["location"],
+        int(data["available"]),
+        data["observed_at"],
+    ),
+    moments={"observed_at": "observed_on"},
+    cutoff="observed_on",
+    page="stock_page",
+)
 
 
 def _bank_lines(session: Session, as_of: date) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
+from ledger.money import MoneyError
 from reconciliation.balance import assert_balances
 from reconciliation.categories import VarianceDraft, variance_id
 from reconciliation.match_bank import match_bank
@@ -21,6 +22,7 @@ from reconciliation.sources import (
     STOCK_COLUMNS,
     WALLET_COLUMNS,
     frame,
+    minor,
 )
 from reconciliation.stock_check import check_stock
 
@@ -89,6 +91,26 @@ def test_level_one_finds_each_order_settlement_problem_with_its_amounts():
     results = dict(zip(items["order_ref"], items["result"], strict=True))
     assert results["A"] == results["F"] == "matched" and results["C"] == "awaiting settlement"
     assert dict(zip(items["order_ref"], items["aging"], strict=True))["B"] == "31–60 d"
+
+
+def test_document_amounts_are_read_exactly_and_a_fraction_of_a_rupiah_is_refused():
+    assert [minor(text) for text in ("15000", "15000.00", "-2500", "0")] == [15_000, 15_000, -2_500, 0]
+    assert minor(" 7") == 7 and minor("1_000") == 1_000  # what Decimal accepts, read the same way
+    with pytest.raises(MoneyError, match="fraction"):
+        minor("15000.50")
+
+
+def test_level_one_before_any_settlement_lists_every_order_without_failing():
+    """The first morning of a new shop: orders, no settlement yet (an empty frame once failed the merge)."""
+    orders = frame([order("B", "COMPLETED", 50_000, 1), order("C", "COMPLETED", 70_000, 40)], ORDER_COLUMNS)
+    items, drafts = match_orders(
+        orders, frame([], SETTLEMENT_COLUMNS), as_of=date(2026, 2, 14), due_days=7, tolerance=500
+    )
+    assert drafts_by_category(drafts) == {"settlement_missing": (50_000, 0)}
+    assert list(zip(items["order_ref"], items["result"], items["difference"], strict=True)) == [
+        ("B", "settlement_missing", -50_000),
+        ("C", "awaiting settlement", 0),
+    ]
 
 
 def test_level_two_compares_settled_nets_with_wallet_credits_exactly():
