@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from reconciliation.categories import VarianceDraft
@@ -108,56 +109,75 @@ def match_wallet(
     repeated = named[named["kind"] == "ESCROW_CREDIT"].duplicated(subset=[*KEY, "amount"], keep=False)
     doubled = set(named[named["kind"] == "ESCROW_CREDIT"][repeated]["ref"])
     merged = settled.merge(credited, on=KEY, how="outer", indicator=True)
-    rows, drafts = [], []
-    for record in merged.to_dict("records"):
-        item = _classify(record, doubled, as_of - timedelta(days=grace_days))
-        rows.append(item)
-        if item["result"] not in ("matched", "awaiting wallet credit"):
-            drafts.append(_draft(item, record))
+    items = _classify(merged, doubled, as_of - timedelta(days=grace_days))
+    variances = ~items["result"].isin(["matched", "awaiting wallet credit"]).to_numpy()
+    drafts = [
+        _draft(item, record)
+        for item, record in zip(items[variances].to_dict("records"), merged[variances].to_dict("records"), strict=True)
+    ]
+    rows = []
     for record in credits[credits["order_ref"].isna()].to_dict("records"):
         item = _loose_credit(record)
         rows.append(item)
         links = {"movements": [record["movement_ref"]], "wallet_pages": [record["wallet_page"]]}
         drafts.append(_draft(item, links))
-    items = pd.DataFrame(rows, columns=ITEM_COLUMNS).astype(
-        {"settled_net": "int64", "credited": "int64", "credits": "int64", "difference": "int64"}
-    )
+    if rows:
+        items = pd.concat([items, pd.DataFrame(rows, columns=ITEM_COLUMNS)], ignore_index=True)
+    items = items.astype({"settled_net": "int64", "credited": "int64", "credits": "int64", "difference": "int64"})
     return items.sort_values(["platform", "shop_ref", "occurred_on", "ref"], ignore_index=True), drafts
 
 
-def _int(value: Any) -> int:
-    return 0 if value is None or pd.isna(value) else int(value)
-
-
-def _classify(record: dict[str, Any], doubled: set[str], due_by: date) -> dict[str, Any]:
-    has_settlement, has_credit = record["_merge"] != "right_only", record["_merge"] != "left_only"
-    expected, actual = _int(record["settled_net"]), _int(record["credited"])
-    dates = [d for d in (record["released_on"], record["credited_on"]) if isinstance(d, date)]
+def _classify(merged: pd.DataFrame, doubled: set[str], due_by: date) -> pd.DataFrame:
+    """The result of every merged row, column by column (the rules are the module docstring's, in order)."""
+    has_settlement = (merged["_merge"] != "right_only").to_numpy()
+    has_credit = (merged["_merge"] != "left_only").to_numpy()
+    expected = merged["settled_net"].fillna(0).to_numpy(dtype="int64")
+    actual = merged["credited"].fillna(0).to_numpy(dtype="int64")
     difference = actual - expected
-    if difference == 0:
-        result = "matched"
-    elif not has_credit:
-        result = "wallet_credit_missing" if record["released_on"] <= due_by else "awaiting wallet credit"
-    elif not has_settlement:
-        result = "wallet_credit_without_settlement"
-    elif difference < 0:
-        result = "short_payout"
-    else:
-        result = "duplicate_wallet_credit" if record["ref"] in doubled else "excess_wallet_credit"
-    return {
-        "platform": record["platform"],
-        "shop_ref": record["shop_ref"],
-        "ref": record["ref"],
-        "settlement_ref": record["settlement_ref"] if has_settlement else "",
-        "released_on": record["released_on"] if has_settlement else None,
-        "settled_net": expected,
-        "credited": actual,
-        "credits": _int(record["credits"]),
-        "movement_refs": ",".join(record["movements"]) if has_credit else "",
-        "occurred_on": max(dates),
-        "difference": difference,
-        "result": result,
-    }
+    released_on = merged["released_on"].to_numpy(dtype=object)
+    credited_on = merged["credited_on"].to_numpy(dtype=object)
+    refs = merged["ref"].to_numpy(dtype=object)
+    overdue = np.zeros(len(merged), dtype=bool)
+    overdue[has_settlement] = released_on[has_settlement].astype("datetime64[D]") <= np.datetime64(due_by, "D")
+    result = np.select(
+        [
+            difference == 0,
+            ~has_credit & overdue,
+            ~has_credit,
+            ~has_settlement,
+            difference < 0,
+            np.isin(refs, list(doubled)),
+        ],
+        [
+            "matched",
+            "wallet_credit_missing",
+            "awaiting wallet credit",
+            "wallet_credit_without_settlement",
+            "short_payout",
+            "duplicate_wallet_credit",
+        ],
+        "excess_wallet_credit",
+    )
+    latest = np.where(has_credit, credited_on, released_on)  # the later of the two dates the row has
+    both = has_settlement & has_credit
+    latest[both] = np.maximum(released_on[both], credited_on[both])
+    return pd.DataFrame(
+        {
+            "platform": merged["platform"].to_numpy(dtype=object),
+            "shop_ref": merged["shop_ref"].to_numpy(dtype=object),
+            "ref": refs,
+            "settlement_ref": np.where(has_settlement, merged["settlement_ref"].to_numpy(dtype=object), ""),
+            "released_on": np.where(has_settlement, released_on, None),
+            "settled_net": expected,
+            "credited": actual,
+            "credits": merged["credits"].fillna(0).to_numpy(dtype="int64"),
+            "movement_refs": [",".join(m) if isinstance(m, list) else "" for m in merged["movements"].tolist()],
+            "occurred_on": latest,
+            "difference": difference,
+            "result": result.astype(object),
+        },
+        columns=ITEM_COLUMNS,
+    )
 
 
 def _loose_credit(record: dict[str, Any]) -> dict[str, Any]:

@@ -158,7 +158,7 @@ def _read(session: Session, doc_type: str, as_of: date, shape: _DocumentShape) -
         .execution_options(yield_per=DOCUMENTS_PER_FETCH)
     )
     loads, pick = json.loads, shape.pick
-    for chunk in session.execute(query).partitions():
+    for chunk in session.connection().execute(query).partitions():  # Core rows: no ORM loading per row
         for row in chunk:
             platform(intern(row[0]))
             shop(intern(row[1]))
