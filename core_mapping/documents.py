@@ -6,15 +6,17 @@ recognised and ignored, so it can never roll the ledger back.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
-from ledger.bulk import insert_rows
+from ledger.bulk import KEYS_PER_STATEMENT, any_of, insert_rows, update_rows
 
 DocKey = tuple[str, str]  # (doc_type, external_id) within one shop
 
@@ -29,18 +31,23 @@ def revision_order(revision: str) -> tuple[int, int, str]:
     return (0, int(revision), "") if revision.isdigit() else (1, 0, revision)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class StoredDoc:
     revision: str
     payload: str
 
 
 class DocumentStore:
-    """Documents of one shop, as seen inside the current transaction (rows locked on PostgreSQL)."""
+    """Documents of one shop, as seen inside the current transaction (rows locked on PostgreSQL).
+
+    Rows are plain values, not ORM objects: ``put`` only records the change and ``save`` writes all of a batch's
+    changes as one statement (the ORM's flush sent one UPDATE per document)."""
 
     def __init__(self, session: Session, platform: str, shop_ref: str) -> None:
         self.session, self.platform, self.shop_ref = session, platform, shop_ref
-        self.docs: dict[DocKey, Document] = {}
+        self.ids: dict[DocKey, int] = {}
+        self.docs: dict[DocKey, StoredDoc] = {}
+        self.changed: dict[DocKey, dict[str, Any]] = {}
 
     def load(self, keys: Iterable[DocKey], raw_page_id: int) -> None:
         """Lock (PostgreSQL) and read the documents; rows are created first so even a brand-new document is
@@ -50,8 +57,8 @@ class DocumentStore:
             return
         postgres = self.session.get_bind().dialect.name == "postgresql"
         now = datetime.now(UTC)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+            chunk = wanted[start : start + KEYS_PER_STATEMENT]
             rows = [
                 dict(
                     platform=self.platform,
@@ -66,28 +73,44 @@ class DocumentStore:
                 for doc_type, external_id in chunk
             ]
             insert_rows(self.session, Document.__table__, rows, skip_any_conflict=True)
-            query = select(Document).where(
-                Document.platform == self.platform,
-                Document.shop_ref == self.shop_ref,
-                tuple_(Document.doc_type, Document.external_id).in_(chunk),
-            )
-            if postgres:
-                query = query.with_for_update()
-            for doc in self.session.scalars(query):
-                self.docs[(doc.doc_type, doc.external_id)] = doc
+            by_type: dict[str, list[str]] = defaultdict(list)
+            for doc_type, external_id in chunk:
+                by_type[doc_type].append(external_id)
+            for doc_type, external_ids in by_type.items():
+                # One doc_type at a time: ``external_id = ANY(…)`` is an index scan of uq_documents_identity,
+                # where a row-value IN over (doc_type, external_id) pairs took PostgreSQL ~100 ms to plan.
+                query = select(Document.id, Document.external_id, Document.revision, Document.payload).where(
+                    Document.platform == self.platform,
+                    Document.shop_ref == self.shop_ref,
+                    Document.doc_type == doc_type,
+                    any_of(self.session, Document.external_id, external_ids),
+                )
+                if postgres:
+                    query = query.with_for_update()
+                for doc_id, external_id, revision, payload in self.session.execute(query):
+                    self.ids[(doc_type, external_id)] = doc_id
+                    self.docs[(doc_type, external_id)] = StoredDoc(revision, payload)
 
     def get(self, key: DocKey) -> StoredDoc | None:
         doc = self.docs.get(key)
-        return StoredDoc(doc.revision, doc.payload) if doc and doc.revision != PLACEHOLDER else None
+        return doc if doc and doc.revision != PLACEHOLDER else None
 
     def is_stale(self, key: DocKey, revision: str) -> bool:
         doc = self.docs.get(key)
         return doc is not None and revision_order(revision) < revision_order(doc.revision)
 
     def put(self, key: DocKey, revision: str, payload: str, raw_page_id: int) -> None:
-        """Record ``revision`` as the latest (callers check ``is_stale`` first and ``load`` the key before)."""
-        doc = self.docs[key]
-        doc.revision, doc.payload, doc.raw_page_id, doc.updated_at = revision, payload, raw_page_id, datetime.now(UTC)
+        """Record ``revision`` as the latest (callers check ``is_stale`` first and ``load`` the key before);
+        written by ``save``."""
+        self.docs[key] = StoredDoc(revision, payload)
+        self.changed[key] = dict(
+            id=self.ids[key], revision=revision, payload=payload, raw_page_id=raw_page_id, updated_at=datetime.now(UTC)
+        )
+
+    def save(self) -> None:
+        """Write the documents ``put`` since the last save."""
+        update_rows(self.session, Document.__table__, list(self.changed.values()), key="id")
+        self.changed.clear()
 
 
 def source_ref(platform: str, shop_ref: str, doc_type: str, external_id: str, part: str = "") -> str:

@@ -131,6 +131,7 @@ class ShopMapper:
                 continue
             self.docs.put(key, revision_of(record), to_json(record), page_id)
             work.append((key, page_id, record))
+        self.docs.save()
         refs = [
             source_ref(self.platform, self.shop_ref, k[0], k[1], part)
             for k, _, _ in work
