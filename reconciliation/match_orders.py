@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from reconciliation.categories import VarianceDraft, aging_buckets
-from reconciliation.grouping import collect
+from reconciliation.grouping import JOINED, MAXIMUM, TOTAL, collect
 from reconciliation.sources import business_days
 
 ITEM_COLUMNS = [
@@ -50,24 +50,17 @@ def match_orders(
     """One row per order and per orphan settlement, with its result; the variances among them."""
     named = settlements.dropna(subset=["order_ref"])
     keys = ["platform", "shop_ref", "order_ref"]
-    joined = collect(
+    by_order = collect(
         named,
         keys,
         {
-            "settlement_ref": ("settlement_ref", lambda refs: ",".join(sorted(refs))),
-            "released_on": ("released_on", max),  # dates (objects): pandas' max is per-group Python
+            "settled_gross": ("settled_gross", TOTAL),
+            "settled_net": ("settled_net", TOTAL),
+            "settlement_page": ("settlement_page", MAXIMUM),
+            "settlement_ref": ("settlement_ref", JOINED),
+            "released_on": ("released_on", MAXIMUM),
         },
-    )
-    by_order = (
-        named.groupby(keys, as_index=False)
-        .agg(
-            settled_gross=("settled_gross", "sum"),
-            settled_net=("settled_net", "sum"),
-            settlement_page=("settlement_page", "max"),
-        )
-        .astype({"settled_gross": "Int64", "settled_net": "Int64", "settlement_page": "Int64"})
-        .merge(joined, on=keys)
-    )
+    ).astype({"settled_gross": "Int64", "settled_net": "Int64", "settlement_page": "Int64"})
     orders = orders.astype({"order_gross": "Int64", "order_page": "Int64"})
     merged = orders.merge(by_order, on=keys, how="outer", indicator=True)
     items = _classify(merged, as_of, due_days, tolerance)

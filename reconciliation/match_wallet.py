@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from reconciliation.categories import VarianceDraft
-from reconciliation.grouping import collect
+from reconciliation.grouping import COUNT, DISTINCT, JOINED, LISTED, MAXIMUM, TOTAL, collect
 
 ITEM_COLUMNS = [
     "platform",
@@ -58,54 +58,31 @@ def match_wallet(
     settlements: pd.DataFrame, wallet: pd.DataFrame, *, as_of: date, grace_days: int
 ) -> tuple[pd.DataFrame, list[VarianceDraft]]:
     shops = per_order_shops(wallet)
-    in_scope = [
-        (platform, shop) in shops
-        for platform, shop in zip(settlements["platform"], settlements["shop_ref"], strict=True)
-    ]
-    settlements = (
-        settlements[pd.Series(in_scope, index=settlements.index, dtype=bool)] if len(settlements) else settlements
-    )
-    wallet_in_scope = [
-        (platform, shop) in shops for platform, shop in zip(wallet["platform"], wallet["shop_ref"], strict=True)
-    ]
-    wallet = wallet[pd.Series(wallet_in_scope, index=wallet.index, dtype=bool)] if len(wallet) else wallet
+    settlements, wallet = settlements[_of_shops(settlements, shops)], wallet[_of_shops(wallet, shops)]
     settlements = settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
-    settled = (
-        settlements.groupby(KEY, as_index=False)
-        .agg(settled_net=("settled_net", "sum"))
-        .astype({"settled_net": "Int64"})
-        .merge(
-            collect(
-                settlements,
-                KEY,
-                {
-                    "settlement_ref": ("settlement_ref", lambda refs: ",".join(sorted(refs))),
-                    "released_on": ("released_on", max),  # dates (objects): pandas' max is per-group Python
-                    "settlement_pages": ("settlement_page", lambda pages: sorted(set(pages))),
-                },
-            ),
-            on=KEY,
-        )
-    )
+    settled = collect(
+        settlements,
+        KEY,
+        {
+            "settled_net": ("settled_net", TOTAL),
+            "settlement_ref": ("settlement_ref", JOINED),
+            "released_on": ("released_on", MAXIMUM),
+            "settlement_pages": ("settlement_page", DISTINCT),
+        },
+    ).astype({"settled_net": "Int64"})
     credits = wallet_credits(wallet)
     named = credits[credits["order_ref"].notna()].assign(ref=lambda frame: frame["order_ref"])
-    credited = (
-        named.groupby(KEY, as_index=False)
-        .agg(credited=("amount", "sum"), credits=("amount", "size"))
-        .astype({"credited": "Int64"})
-        .merge(
-            collect(
-                named,
-                KEY,
-                {
-                    "movements": ("movement_ref", list),
-                    "credited_on": ("occurred_on", max),
-                    "wallet_pages": ("wallet_page", list),
-                },
-            ),
-            on=KEY,
-        )
-    )
+    credited = collect(
+        named,
+        KEY,
+        {
+            "credited": ("amount", TOTAL),
+            "credits": ("amount", COUNT),
+            "movements": ("movement_ref", LISTED),
+            "credited_on": ("occurred_on", MAXIMUM),
+            "wallet_pages": ("wallet_page", LISTED),
+        },
+    ).astype({"credited": "Int64"})
     repeated = named[named["kind"] == "ESCROW_CREDIT"].duplicated(subset=[*KEY, "amount"], keep=False)
     doubled = set(named[named["kind"] == "ESCROW_CREDIT"][repeated]["ref"])
     merged = settled.merge(credited, on=KEY, how="outer", indicator=True)
@@ -125,6 +102,13 @@ def match_wallet(
         items = pd.concat([items, pd.DataFrame(rows, columns=ITEM_COLUMNS)], ignore_index=True)
     items = items.astype({"settled_net": "int64", "credited": "int64", "credits": "int64", "difference": "int64"})
     return items.sort_values(["platform", "shop_ref", "occurred_on", "ref"], ignore_index=True), drafts
+
+
+def _of_shops(frame: pd.DataFrame, shops: set[tuple[str, str]]) -> np.ndarray:
+    """Which rows belong to one of ``shops`` ((platform, shop_ref) pairs)."""
+    if not len(frame):
+        return np.zeros(0, dtype=bool)
+    return pd.MultiIndex.from_arrays([frame["platform"], frame["shop_ref"]]).isin(list(shops))
 
 
 def _classify(merged: pd.DataFrame, doubled: set[str], due_by: date) -> pd.DataFrame:

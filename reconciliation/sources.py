@@ -148,9 +148,8 @@ def _read(session: Session, doc_type: str, as_of: date, shape: _DocumentShape) -
     Rows are streamed in chunks and only their column values kept (column by column, interned where they
     repeat): ORM objects or a dict per document, held all at once, cost kilobytes per document (gigabytes at a
     million orders). Dates and times are converted for the whole column at once, not row by row."""
-    values: dict[str, list[Any]] = {name: [] for name in ("platform", "shop_ref", shape.page, *shape.fields)}
-    platform, shop, page = values["platform"].append, values["shop_ref"].append, values[shape.page].append
-    appenders = [values[name].append for name in shape.fields]
+    names = ("platform", "shop_ref", shape.page, *shape.fields)
+    values: dict[str, list[Any]] = {name: [] for name in names}
     query = (
         select(Document.platform, Document.shop_ref, Document.raw_page_id, Document.payload)
         .where(Document.doc_type == doc_type, Document.payload != "")
@@ -159,14 +158,12 @@ def _read(session: Session, doc_type: str, as_of: date, shape: _DocumentShape) -
     )
     loads, pick = json.loads, shape.pick
     for chunk in session.connection().execute(query).partitions():  # Core rows: no ORM loading per row
-        for row in chunk:
-            platform(intern(row[0]))
-            shop(intern(row[1]))
-            page(row[2])
-            for append, value in zip(appenders, pick(loads(row[3])), strict=True):
-                append(value)
+        platforms, shops, pages, payloads = zip(*chunk, strict=True)
+        picked = zip(*[pick(loads(payload)) for payload in payloads], strict=True)
+        for name, column in zip(names, (map(intern, platforms), map(intern, shops), pages, *picked), strict=True):
+            values[name] += column
     data = pd.DataFrame(values)
-    del values, appenders
+    del values
     for column, day_column in shape.moments.items():
         moments = pd.to_datetime(data[column], utc=True, format="ISO8601")
         data[column] = moments
