@@ -1,18 +1,22 @@
-"""One INSERT statement for many rows, cheap to build: ``unnest`` of column arrays on PostgreSQL.
+"""One statement for many rows, cheap to build: on PostgreSQL the rows travel as one JSON parameter.
 
 A multi-row ``INSERT … VALUES (…), (…)`` with thousands of rows is compiled afresh by SQLAlchemy and parsed
 afresh by psycopg every time (a different number of parameters each time): profiling the sync showed more
-time spent building such statements than PostgreSQL spent running them. ``INSERT … SELECT * FROM
-unnest(:col1, :col2, …)`` has one parameter per *column*, so its text is the same for every batch, and it is
-still a single statement — which the ledger needs, because PostgreSQL's balance trigger on journal lines
-checks each statement (an entry's lines must arrive together). SQLite keeps the multi-row VALUES form.
+time spent building such statements than PostgreSQL spent running them. ``INSERT … SELECT … FROM
+json_populate_recordset(NULL::table, :rows)`` has one parameter, so its text is the same for every batch, and
+it is still a single statement — which the ledger needs, because PostgreSQL's balance trigger on journal lines
+checks each statement (an entry's lines must arrive together). The rows are rendered by ``json.dumps`` (C);
+the earlier ``unnest`` of one array per column spent more time in psycopg's array quoting (Python, a regular
+expression per text element) than PostgreSQL spent inserting. SQLite keeps the multi-row VALUES form.
 
 The same holds for reading and updating many rows by key: ``any_of`` is ``column = ANY(:array)`` on PostgreSQL
-(one parameter, an index scan however many keys).
+(one parameter, an index scan however many keys) and ``update_rows`` one ``UPDATE … FROM
+json_populate_recordset``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -42,9 +46,7 @@ def insert_rows(
     columns = tuple(rows[0])
     if session.get_bind().dialect.name == "postgresql":
         conflict = "" if skip_any_conflict else skip_conflicts_on
-        statement = _unnest_insert(table, columns, conflict, returning)
-        params = {f"c{index}": [row[name] for row in rows] for index, name in enumerate(columns)}
-        result = session.execute(statement, params)
+        result = session.execute(_json_insert(table, columns, conflict, returning), {"rows": _as_json(rows)})
         return [tuple(row) for row in result] if returning else []
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(rows), SQLITE_ROWS_PER_STATEMENT):
@@ -68,29 +70,51 @@ def any_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElemen
 
 
 def update_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, key: str) -> None:
-    """Set the other columns of ``rows`` (all with the same keys) on the rows matching their ``key`` column, as
-    one executemany (psycopg pipelines it). Not an ``UPDATE … FROM unnest``: psycopg escapes text arrays in
-    Python, and for JSON payloads that cost four times what the executemany does. Not for ledger rows."""
+    """Set the other columns of ``rows`` (all with the same keys) on the rows matching their ``key`` column: one
+    statement on PostgreSQL, an executemany on SQLite. Not for ledger rows, which never change."""
     if not rows:
+        return
+    columns = tuple(rows[0])
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_json_update(table, columns, key), {"rows": _as_json(rows)})
         return
     statement = (
         update(table)
         .where(table.c[key] == bindparam(f"p_{key}"))
-        .values({name: bindparam(f"p_{name}") for name in rows[0] if name != key})
+        .values({name: bindparam(f"p_{name}") for name in columns if name != key})
     )
     session.execute(statement, [{f"p_{name}": value for name, value in row.items()} for row in rows])
 
 
+def _as_json(rows: Sequence[dict[str, Any]]) -> str:
+    """Dates and times as their ISO text (``str``), which PostgreSQL reads back exactly."""
+    return json.dumps(rows, default=str)
+
+
+# Identifiers in the statements below come from the table's metadata (``table.c[name]`` refuses any other
+# name); values are bound.
+
+
 @lru_cache(maxsize=64)
-def _unnest_insert(table: Table, columns: tuple[str, ...], conflict: str | None, returning: tuple[str, ...]) -> Any:
-    # Identifiers come from the table's metadata (``table.c[name]`` refuses any other name), values are bound.
-    dialect = postgresql.dialect()
-    arrays = ", ".join(
-        f"CAST(:c{index} AS {table.c[name].type.compile(dialect=dialect)}[])" for index, name in enumerate(columns)
+def _json_insert(table: Table, columns: tuple[str, ...], conflict: str | None, returning: tuple[str, ...]) -> Any:
+    names = ", ".join(table.c[name].name for name in columns)
+    sql = (
+        f"INSERT INTO {table.name} ({names}) SELECT {names}"  # noqa: S608
+        f" FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))"
     )
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"  # noqa: S608
     if conflict is not None:
-        sql += f" ON CONFLICT ({conflict}) DO NOTHING" if conflict else " ON CONFLICT DO NOTHING"
+        sql += f" ON CONFLICT ({table.c[conflict].name}) DO NOTHING" if conflict else " ON CONFLICT DO NOTHING"
     if returning:
-        sql += f" RETURNING {', '.join(returning)}"
+        sql += f" RETURNING {', '.join(table.c[name].name for name in returning)}"
+    return text(sql)
+
+
+@lru_cache(maxsize=16)
+def _json_update(table: Table, columns: tuple[str, ...], key: str) -> Any:
+    assignments = ", ".join(f"{table.c[name].name} = u.{name}" for name in columns if name != key)
+    sql = (
+        f"UPDATE {table.name} SET {assignments}"  # noqa: S608
+        f" FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) AS u"
+        f" WHERE {table.name}.{table.c[key].name} = u.{key}"
+    )
     return text(sql)
