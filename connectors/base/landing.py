@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, Integer, LargeBinary, String, Text, UniqueConstraint, select
@@ -68,23 +69,18 @@ def land_page(session: Session, platform: str, shop_ref: str, page: FetchedPage)
 
     Returns ``(page_id, newly_landed)``."""
     digest = body_hash(page.body)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    page_id = session.scalar(
-        insert(RawPage)
-        .values(
-            platform=platform,
-            shop_ref=shop_ref,
-            stream=page.stream,
-            kind=page.kind,
-            request=json.dumps(page.request, sort_keys=True, default=str),
-            http_status=page.http_status,
-            fetched_at=page.fetched_at,
-            sha256=digest,
-            body=page.body,
-        )
-        .on_conflict_do_nothing(index_elements=["platform", "shop_ref", "stream", "sha256"])
-        .returning(RawPage.id)
+    row = dict(
+        platform=platform,
+        shop_ref=shop_ref,
+        stream=page.stream,
+        kind=page.kind,
+        request=json.dumps(page.request, sort_keys=True, default=str),
+        http_status=page.http_status,
+        fetched_at=page.fetched_at,
+        sha256=digest,
+        body=page.body,
     )
+    page_id = session.scalar(_land_statement(session.get_bind().dialect.name), row)
     if page_id is not None:
         return page_id, True
     existing = select(RawPage.id).where(
@@ -94,6 +90,15 @@ def land_page(session: Session, platform: str, shop_ref: str, page: FetchedPage)
         RawPage.sha256 == digest,
     )
     return session.scalars(existing).one(), False
+
+
+@cache
+def _land_statement(dialect: str) -> Any:
+    """Built once with bound values (not ``.values(body=…)`` per page, which the ORM re-analysed every call)."""
+    table = RawPage.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    unique = ["platform", "shop_ref", "stream", "sha256"]
+    return insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
 
 
 def as_landed(row: RawPage) -> LandedPage:
@@ -174,32 +179,33 @@ class Lander:
     def _save(
         self, session: Session, stream: str, window: Window, state: dict[str, Any] | None, *, completed: bool
     ) -> None:
-        """Create-or-update the window's checkpoint. Two overlapping runs of one shop and window (an Airflow retry
-        racing a manual trigger) both get here: the row is created with ``ON CONFLICT DO NOTHING`` and then
-        locked (PostgreSQL), so the second run waits and updates instead of failing on the unique key."""
+        """Create-or-update the window's checkpoint in one upsert (it is written with every landed page). Two
+        overlapping runs of one shop and window (an Airflow retry racing a manual trigger) both get here: the
+        second waits on the row the first holds and then updates it instead of failing on the unique key."""
         now = datetime.now(UTC)
-        postgres = session.get_bind().dialect.name == "postgresql"
-        insert = postgresql.insert if postgres else sqlite.insert
-        session.execute(
-            insert(SyncCheckpoint)
-            .values(
-                platform=self.connector.platform,
-                shop_ref=self.connector.shop_ref,
-                stream=stream,
-                window_start=window.start,
-                window_end=window.end,
-                state="null",
-                started_at=now,
-                updated_at=now,
-                pages=0,
-            )
-            .on_conflict_do_nothing()
+        row = dict(
+            platform=self.connector.platform,
+            shop_ref=self.connector.shop_ref,
+            stream=stream,
+            window_start=window.start,
+            window_end=window.end,
+            # A finished window starts afresh next time (to catch later updates): nothing to resume.
+            state="null" if completed else json.dumps(state),
+            started_at=now,
+            updated_at=now,
+            completed_at=now if completed else None,
+            pages=0 if completed else 1,
         )
-        query = self._query(stream, window)
-        row = session.scalars(query.with_for_update() if postgres else query).one()
-        if completed:
-            # A finished window starts afresh next time (to catch later updates); nothing to resume.
-            row.completed_at, row.state = now, "null"
-        else:
-            row.completed_at, row.state, row.pages = None, json.dumps(state), (row.pages or 0) + 1
-        row.updated_at = now
+        session.execute(_checkpoint_statement(session.get_bind().dialect.name, completed), row)
+
+
+@cache
+def _checkpoint_statement(dialect: str, completed: bool) -> Any:
+    """The checkpoint upsert: a new row as given; an existing one takes state, times and (per page) pages + 1."""
+    table = SyncCheckpoint.__table__
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    changes = {name: statement.excluded[name] for name in ("state", "updated_at", "completed_at")}
+    if not completed:
+        changes["pages"] = table.c.pages + 1
+    window_key = ["platform", "shop_ref", "stream", "window_start", "window_end"]
+    return statement.on_conflict_do_update(index_elements=window_key, set_=changes)
