@@ -28,6 +28,7 @@ class Reducer:
 
 
 JOINED = Reducer(lambda values: ",".join(sorted(values)), lambda values: values)  # references, sorted, comma-joined
+IN_ORDER = Reducer(",".join, lambda values: values)  # references comma-joined in row order
 TOTAL = Reducer(sum, lambda values: values)  # exact: Python integers
 MAXIMUM = Reducer(max, lambda values: values)  # the largest number, the latest date
 COUNT = Reducer(len, lambda values: [1] * len(values))

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from reconciliation.categories import VarianceDraft
-from reconciliation.grouping import COUNT, DISTINCT, JOINED, LISTED, MAXIMUM, TOTAL, collect
+from reconciliation.grouping import COUNT, DISTINCT, IN_ORDER, JOINED, LISTED, MAXIMUM, TOTAL, collect
 
 ITEM_COLUMNS = [
     "platform",
@@ -67,7 +67,6 @@ def match_wallet(
             "settled_net": ("settled_net", TOTAL),
             "settlement_ref": ("settlement_ref", JOINED),
             "released_on": ("released_on", MAXIMUM),
-            "settlement_pages": ("settlement_page", DISTINCT),
         },
     ).astype({"settled_net": "Int64"})
     credits = wallet_credits(wallet)
@@ -78,20 +77,17 @@ def match_wallet(
         {
             "credited": ("amount", TOTAL),
             "credits": ("amount", COUNT),
-            "movements": ("movement_ref", LISTED),
+            "movement_refs": ("movement_ref", IN_ORDER),
             "credited_on": ("occurred_on", MAXIMUM),
-            "wallet_pages": ("wallet_page", LISTED),
         },
     ).astype({"credited": "Int64"})
     repeated = named[named["kind"] == "ESCROW_CREDIT"].duplicated(subset=[*KEY, "amount"], keep=False)
     doubled = set(named[named["kind"] == "ESCROW_CREDIT"][repeated]["ref"])
     merged = settled.merge(credited, on=KEY, how="outer", indicator=True)
     items = _classify(merged, doubled, as_of - timedelta(days=grace_days))
-    variances = ~items["result"].isin(["matched", "awaiting wallet credit"]).to_numpy()
-    drafts = [
-        _draft(item, record)
-        for item, record in zip(items[variances].to_dict("records"), merged[variances].to_dict("records"), strict=True)
-    ]
+    variances = items[~items["result"].isin(["matched", "awaiting wallet credit"])].to_dict("records")
+    links = _links(settlements, named, {(item["platform"], item["shop_ref"], item["ref"]) for item in variances})
+    drafts = [_draft(item, links.get((item["platform"], item["shop_ref"], item["ref"]), {})) for item in variances]
     rows = []
     for record in credits[credits["order_ref"].isna()].to_dict("records"):
         item = _loose_credit(record)
@@ -102,6 +98,31 @@ def match_wallet(
         items = pd.concat([items, pd.DataFrame(rows, columns=ITEM_COLUMNS)], ignore_index=True)
     items = items.astype({"settled_net": "int64", "credited": "int64", "credits": "int64", "difference": "int64"})
     return items.sort_values(["platform", "shop_ref", "occurred_on", "ref"], ignore_index=True), drafts
+
+
+def _links(
+    settlements: pd.DataFrame, credits: pd.DataFrame, keys: set[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """For the variances' keys only: their settlements' raw pages and their wallet credits with raw pages."""
+    if not keys:
+        return {}
+    pages = collect(settlements[_of_keys(settlements, keys)], KEY, {"settlement_pages": ("settlement_page", DISTINCT)})
+    moves = collect(
+        credits[_of_keys(credits, keys)],
+        KEY,
+        {"movements": ("movement_ref", LISTED), "wallet_pages": ("wallet_page", LISTED)},
+    )
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for table in (pages, moves):
+        for record in table.to_dict("records"):
+            found.setdefault((record["platform"], record["shop_ref"], record["ref"]), {}).update(record)
+    return found
+
+
+def _of_keys(frame: pd.DataFrame, keys: set[tuple[str, str, str]]) -> np.ndarray:
+    if not len(frame):
+        return np.zeros(0, dtype=bool)
+    return pd.MultiIndex.from_arrays([frame[k] for k in KEY]).isin(list(keys))
 
 
 def _of_shops(frame: pd.DataFrame, shops: set[tuple[str, str]]) -> np.ndarray:
@@ -155,7 +176,7 @@ def _classify(merged: pd.DataFrame, doubled: set[str], due_by: date) -> pd.DataF
             "settled_net": expected,
             "credited": actual,
             "credits": merged["credits"].fillna(0).to_numpy(dtype="int64"),
-            "movement_refs": [",".join(m) if isinstance(m, list) else "" for m in merged["movements"].tolist()],
+            "movement_refs": merged["movement_refs"].fillna("").to_numpy(dtype=object),
             "occurred_on": latest,
             "difference": difference,
             "result": result.astype(object),

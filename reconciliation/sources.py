@@ -8,8 +8,11 @@ Documents dated after ``as_of`` are left out: the matching sees the world as it 
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -160,7 +163,7 @@ def _read(session: Session, doc_type: str, as_of: date, shape: _DocumentShape) -
         .execution_options(yield_per=DOCUMENTS_PER_FETCH)
     )
     decode, pick = _PAYLOAD.raw_decode, shape.pick
-    for chunk in session.connection().execute(query).partitions():  # Core rows: no ORM loading per row
+    for chunk in _prefetched(session.connection().execute(query).partitions()):  # Core rows, no ORM
         platforms, shops, pages, payloads = zip(*chunk, strict=True)
         picked = zip(*[pick(decode(payload)[0]) for payload in payloads], strict=True)
         for name, column in zip(names, (map(intern, platforms), map(intern, shops), pages, *picked), strict=True):
@@ -176,6 +179,43 @@ def _read(session: Session, doc_type: str, as_of: date, shape: _DocumentShape) -
         return frame([], shape.columns)
     data = data[data[shape.cutoff] <= as_of][list(shape.columns)]
     return data.astype(dict(shape.columns)).reset_index(drop=True)
+
+
+def _prefetched(chunks: Iterator[Sequence[Any]], depth: int = 2) -> Iterator[Sequence[Any]]:
+    """``chunks``, fetched by a background thread up to ``depth`` ahead: the database reads and sends the next
+    chunk while this process decodes the current one (the two take about as long). Nothing else may use the
+    connection until the iteration ends; an error in the fetch is raised here, and when the reader stops early
+    (its own error) the thread is stopped before the connection is handed back."""
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                handoff.put(("chunk", chunk))
+        except BaseException as error:  # any failure is handed to the reader and raised there
+            handoff.put(("error", error))
+        else:
+            handoff.put(("end", None))
+
+    worker = threading.Thread(target=fetch, name="recon-document-fetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = handoff.get()
+            if kind == "error":
+                raise item
+            if kind == "end":
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a pending put so the thread sees ``stop``
+            with contextlib.suppress(queue.Empty):
+                handoff.get(timeout=0.05)
+        worker.join()
 
 
 def business_days(moments: pd.Series) -> pd.Series:
