@@ -7,7 +7,7 @@ recognised and ignored, so it can never roll the ledger back.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -48,10 +48,17 @@ class DocumentStore:
         self.ids: dict[DocKey, int] = {}
         self.docs: dict[DocKey, StoredDoc] = {}
         self.changed: dict[DocKey, dict[str, Any]] = {}
+        self.created: set[DocKey] = set()  # rows ``load`` created with their ``fresh`` content
 
-    def load(self, keys: Iterable[DocKey], raw_page_id: int) -> None:
+    def load(
+        self, keys: Iterable[DocKey], raw_page_id: int, fresh: Mapping[DocKey, tuple[str, str, int]] | None = None
+    ) -> None:
         """Lock (PostgreSQL) and read the documents; rows are created first so even a brand-new document is
-        locked and two overlapping runs compute its postings one after the other."""
+        locked and two overlapping runs compute its postings one after the other.
+
+        ``fresh`` gives (revision, payload, page id) of documents about to be ``put``: a new one is created with
+        them rather than as a placeholder, so a first sync writes each document once instead of twice."""
+        fresh = fresh or {}
         wanted = [key for key in dict.fromkeys(keys) if key not in self.docs]
         if not wanted:
             return
@@ -59,20 +66,26 @@ class DocumentStore:
         now = datetime.now(UTC)
         for start in range(0, len(wanted), KEYS_PER_STATEMENT):
             chunk = wanted[start : start + KEYS_PER_STATEMENT]
-            rows = [
-                dict(
-                    platform=self.platform,
-                    shop_ref=self.shop_ref,
-                    doc_type=doc_type,
-                    external_id=external_id,
-                    revision=PLACEHOLDER,
-                    payload="",
-                    raw_page_id=raw_page_id,
-                    updated_at=now,
+            rows = []
+            for key in chunk:
+                revision, payload, page_id = fresh.get(key, (PLACEHOLDER, "", raw_page_id))
+                rows.append(
+                    dict(
+                        platform=self.platform,
+                        shop_ref=self.shop_ref,
+                        doc_type=key[0],
+                        external_id=key[1],
+                        revision=revision,
+                        payload=payload,
+                        raw_page_id=page_id,
+                        updated_at=now,
+                    )
                 )
-                for doc_type, external_id in chunk
-            ]
-            insert_rows(self.session, Document.__table__, rows, skip_any_conflict=True)
+            returning = ("doc_type", "external_id")
+            created = insert_rows(self.session, Document.__table__, rows, skip_any_conflict=True, returning=returning)
+            self.created.update(
+                (doc_type, external_id) for doc_type, external_id in created if (doc_type, external_id) in fresh
+            )
             by_type: dict[str, list[str]] = defaultdict(list)
             for doc_type, external_id in chunk:
                 by_type[doc_type].append(external_id)
@@ -101,7 +114,9 @@ class DocumentStore:
 
     def put(self, key: DocKey, revision: str, payload: str, raw_page_id: int) -> None:
         """Record ``revision`` as the latest (callers check ``is_stale`` first and ``load`` the key before);
-        written by ``save``."""
+        written by ``save``, unless ``load`` created the row with exactly this content."""
+        if key in self.created and self.docs[key] == StoredDoc(revision, payload):
+            return
         self.docs[key] = StoredDoc(revision, payload)
         self.changed[key] = dict(
             id=self.ids[key], revision=revision, payload=payload, raw_page_id=raw_page_id, updated_at=datetime.now(UTC)

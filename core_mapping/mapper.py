@@ -121,15 +121,17 @@ class ShopMapper:
         if not latest:
             return batch
         order_keys = [("order", r.order_ref) for _, r in latest.values() if isinstance(r, Settlement) and r.order_ref]
-        self.docs.load(list(latest) + order_keys, raw_page_id=min(page for page, _ in latest.values()))
+        fresh = {key: (revision_of(record), to_json(record), page_id) for key, (page_id, record) in latest.items()}
+        self.docs.load(list(latest) + order_keys, raw_page_id=min(page for page, _ in latest.values()), fresh=fresh)
         ordered = sorted(latest.items(), key=lambda item: list(DOC_TYPES.values()).index(item[0][0]))
         work: list[tuple[tuple[str, str], int, CanonicalRecord]] = []
         for key, (page_id, record) in ordered:
-            if self.docs.is_stale(key, revision_of(record)):
+            revision, payload, _ = fresh[key]
+            if self.docs.is_stale(key, revision):
                 batch.stats["stale_revision"] += 1
                 batch.mapped[stream_of(record)].add(key[1])
                 continue
-            self.docs.put(key, revision_of(record), to_json(record), page_id)
+            self.docs.put(key, revision, payload, page_id)
             work.append((key, page_id, record))
         self.docs.save()
         refs = [
