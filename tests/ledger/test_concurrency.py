@@ -90,3 +90,31 @@ def test_database_refuses_unbalanced_lines_even_when_the_api_is_bypassed(pg_url)
             ),
             {"e": entry_id},
         )
+
+
+def test_database_refuses_a_later_line_that_unbalances_a_posted_entry(pg_url):
+    """The trigger checks each statement's lines per entry; since lines are never changed or removed, that keeps
+    every entry balanced, also when a later statement adds to an entry that balanced before."""
+    engine = make_engine(pg_url)
+    with engine.begin() as connection:
+        entry_id = connection.execute(
+            text(
+                "INSERT INTO journal_entries (idempotency_key, content_hash, kind, effective_date, recorded_at,"
+                " currency, description) VALUES ('raw-later', 'x', 'ENTRY', '2026-01-05', now(), 'IDR', '')"
+                " RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO journal_lines (entry_id, line_no, account_code, side, amount) VALUES"
+                " (:e, 1, '1-1200', 'D', 100), (:e, 2, '4-1300', 'C', 100)"
+            ),
+            {"e": entry_id},
+        )
+    with pytest.raises(DBAPIError, match="does not balance"), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO journal_lines (entry_id, line_no, account_code, side, amount) VALUES (:e, 3, '1-1200', 'D', 5)"
+            ),
+            {"e": entry_id},
+        )
