@@ -33,7 +33,7 @@ audit: venv
 	OMNIKOP_REQUIRE_AUDIT=1 $(VENV)/bin/pytest -q tests/reliability/test_supply_chain.py
 
 # Benchmarks at the sizes of issue 13 (PostgreSQL from OMNIKOP_BENCH_PG_URL, default local trust auth); each
-# prints one JSON line. Long: the 100 000-order throughput and 200 000-order memory runs take tens of minutes.
+# prints one JSON line. The 100 000-order throughput and 200 000-order memory runs take several minutes each.
 bench: venv
 	$(VENV)/bin/python bench/throughput.py
 	$(VENV)/bin/python bench/memory.py
