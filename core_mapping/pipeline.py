@@ -90,16 +90,13 @@ def process_shop(
     summary = RunSummary()
     summary.add(land_follow_ups(engine, connector))
     newest = _newest_pushed_revisions(engine, connector)
-    batches = 0
     while True:
         with transaction(engine) as session:
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
             summary.add(_process_pages(session, config, connector, pages, newest))
-        batches += 1
-        if batches & (batches - 1) == 0:  # after batch 1, 2, 4, 8, …: the tables grow as fast as this
-            refresh_statistics(engine, GROWING_TABLES)
+        refresh_statistics(engine, GROWING_TABLES)
         if progress:
             progress("map+post", len(pages))
     summary.add(retry_transient(engine, config, connector))
