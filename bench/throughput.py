@@ -6,7 +6,9 @@ by a child process. The run measures, into a fresh PostgreSQL database:
 - end to end: HTTP pull from the sandbox → land → parse → map → post (``omnikop sync`` for every shop);
 - map + post alone: the same run's processing of the landed pages (``process_shop``);
 - the physical limit: psycopg ``COPY … FROM STDIN`` of exactly the ledger rows the pipeline wrote (journal
-  entries, journal lines, goods movements) into empty twin tables, in the same run so machine noise cancels.
+  entries, journal lines, goods movements) into empty twin tables, in the same run so machine noise cancels;
+- for scale, the same COPY into twins that keep the ledger's indexes, keys, checks and balance trigger
+  (``copy_constrained_*``): what any write path pays for the ledger's integrity.
 
 World generation is not timed. Ratios are pipeline entries/s ÷ COPY entries/s (= COPY seconds ÷ pipeline
 seconds). Targets: end to end ≥ 0.30, map + post ≥ 0.60. Also reported: the floor Shopee's partner rate limit
@@ -78,7 +80,10 @@ def run_pipeline(db_url: str, window: tuple[str, str], profile: Path | None = No
 
 
 def copy_baseline(db_url: str) -> dict[str, float | int]:
-    """COPY the pipeline's ledger rows into empty twins (same columns and defaults, no indexes): the limit."""
+    """COPY the pipeline's ledger rows into empty twins (same columns and defaults, no indexes): the limit.
+
+    Also timed, for scale: the same COPY into twins that keep what the ledger's integrity needs (indexes and
+    unique keys, checks, foreign keys, the balance trigger), which any write path, however fast, pays."""
     counts: dict[str, int] = {}
     with psycopg.connect(psycopg_dsn(db_url), autocommit=True) as connection:
         dumps: dict[str, bytes] = {}
@@ -96,7 +101,39 @@ def copy_baseline(db_url: str) -> dict[str, float | int]:
                 with connection.cursor().copy(f"COPY bench_{table} FROM STDIN") as copy:
                     copy.write(dumps[table])
         seconds = time.perf_counter() - start
-    return {"copy_seconds": seconds, **{f"rows_{table}": n for table, n in counts.items()}}
+        _constrained_twins(connection)
+        start = time.perf_counter()
+        with connection.transaction():
+            for table in LEDGER_TABLES:
+                with connection.cursor().copy(f"COPY bench_full_{table} FROM STDIN") as copy:
+                    copy.write(dumps[table])
+        constrained = time.perf_counter() - start
+    return {
+        "copy_seconds": seconds,
+        "copy_constrained_seconds": constrained,
+        **{f"rows_{table}": n for table, n in counts.items()},
+    }
+
+
+def _constrained_twins(connection: psycopg.Connection) -> None:
+    """``bench_full_<table>``: indexes, unique keys and checks (``LIKE … INCLUDING ALL``), the ledger tables'
+    foreign keys (pointing at the twins among themselves) and the balance trigger on journal lines."""
+    for table in LEDGER_TABLES:
+        connection.execute(f"CREATE TABLE bench_full_{table} (LIKE {table} INCLUDING ALL)")
+    for table in LEDGER_TABLES:
+        keys = connection.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass"
+            " AND contype = 'f'",
+            (table,),
+        ).fetchall()
+        for name, definition in keys:
+            for twin in LEDGER_TABLES:
+                definition = definition.replace(f"REFERENCES {twin}(", f"REFERENCES bench_full_{twin}(")
+            connection.execute(f"ALTER TABLE bench_full_{table} ADD CONSTRAINT bench_{name} {definition}")
+    connection.execute(
+        "CREATE TRIGGER bench_full_journal_lines_balanced AFTER INSERT ON bench_full_journal_lines"
+        " REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION omnikop_check_balance()"
+    )
 
 
 def main() -> None:
@@ -117,7 +154,10 @@ def main() -> None:
             f" {pipeline['posted_entries']} entries, {pipeline['posted_movements']} movements"
         )
         baseline = copy_baseline(db_url)
-        say(f"COPY of the same ledger rows: {baseline['copy_seconds']:.2f} s")
+        say(
+            f"COPY of the same ledger rows: {baseline['copy_seconds']:.2f} s into bare twins,"
+            f" {baseline['copy_constrained_seconds']:.2f} s into twins with the ledger's keys and checks"
+        )
     end_to_end = pipeline["pull_seconds"] + pipeline["map_post_seconds"]
     entries = baseline["rows_journal_entries"]
     copy_rate = entries / baseline["copy_seconds"]
@@ -138,6 +178,8 @@ def main() -> None:
         "entries_per_s": round(entries / end_to_end, 1),
         "map_post_entries_per_s": round(entries / pipeline["map_post_seconds"], 1),
         "copy_entries_per_s": round(copy_rate, 1),
+        "copy_constrained_seconds": round(baseline["copy_constrained_seconds"], 3),
+        "copy_constrained_entries_per_s": round(entries / baseline["copy_constrained_seconds"], 1),
         "ratio_end_to_end": round(baseline["copy_seconds"] / end_to_end, 4),
         "ratio_map_post": round(baseline["copy_seconds"] / pipeline["map_post_seconds"], 4),
         # The other limit: Shopee's documented partner rate (connectors.shopee.client.RATE_LIMIT_PER_SECOND),
