@@ -95,24 +95,24 @@ def copy_baseline(db_url: str) -> dict[str, float | int]:
             dumps[table] = buffer.getvalue()
             connection.execute(f"CREATE TABLE bench_{table} (LIKE {table} INCLUDING DEFAULTS)")
             counts[table] = len(dumps[table].splitlines())
-        start = time.perf_counter()
-        with connection.transaction():
-            for table in LEDGER_TABLES:
-                with connection.cursor().copy(f"COPY bench_{table} FROM STDIN") as copy:
-                    copy.write(dumps[table])
-        seconds = time.perf_counter() - start
+        seconds = _copy_into(connection, "bench_", dumps)
         _constrained_twins(connection)
-        start = time.perf_counter()
-        with connection.transaction():
-            for table in LEDGER_TABLES:
-                with connection.cursor().copy(f"COPY bench_full_{table} FROM STDIN") as copy:
-                    copy.write(dumps[table])
-        constrained = time.perf_counter() - start
+        constrained = _copy_into(connection, "bench_full_", dumps)
     return {
         "copy_seconds": seconds,
         "copy_constrained_seconds": constrained,
         **{f"rows_{table}": n for table, n in counts.items()},
     }
+
+
+def _copy_into(connection: psycopg.Connection, prefix: str, dumps: dict[str, bytes]) -> float:
+    """Seconds to COPY every table's dump into its twin ``<prefix><table>``, in one transaction."""
+    start = time.perf_counter()
+    with connection.transaction():
+        for table in LEDGER_TABLES:
+            with connection.cursor().copy(f"COPY {prefix}{table} FROM STDIN") as copy:
+                copy.write(dumps[table])
+    return time.perf_counter() - start
 
 
 def _constrained_twins(connection: psycopg.Connection) -> None:
