@@ -62,3 +62,24 @@ def test_two_processes_make_one_refresh_call(db_url: str, refreshes_needed: str,
     assert [status for status, _ in outcomes] == ["ok", "ok"], outcomes
     assert sandbox.auth.refresh_calls - calls_before == 1
     assert sorted(renewals for _, renewals in outcomes) == [0, 1]
+
+
+def test_a_token_grant_slower_than_the_read_timeout_is_waited_for(db_url: str) -> None:
+    """A refresh token is single-use: a grant whose answer the client gave up on (and retried) would leave the
+    shop needing re-authorisation. Token calls wait longer than the other calls' read timeout."""
+    world = World.generate(WorldConfig(days=2, platforms=("shopee",)))
+    sandbox = ShopeeSandbox(world)
+    refresh = sandbox.auth.refresh_tokens
+
+    def slow_refresh(shop: str, token: str) -> dict[str, object]:
+        time.sleep(0.6)  # longer than the 0.3 s read timeout below
+        return refresh(shop, token)
+
+    sandbox.auth.refresh_tokens = slow_refresh  # type: ignore[method-assign]
+    shop = sandbox.shop_refs()[0]
+    with SandboxServer(sandbox.app) as server:
+        connection = parse_connection("shopee_slow", connection_json(**sandbox.connection_for(shop, server.url)))
+        tokens = TokenStore(make_engine(db_url), "shopee", shop)
+        connector = ShopeeConnector(ConnectorContext(shop, connection, tokens, timeout=(2.0, 0.3)))
+        connector.check()
+        assert sandbox.auth.refresh_calls == 1 and tokens.renewals == 1
