@@ -33,6 +33,18 @@ class StoredToken(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+GRANT_READ_TIMEOUT = 30.0  # seconds: the shortest read timeout a single-use token grant is given
+
+
+def grant_timeout(timeout: tuple[float, float]) -> tuple[float, float]:
+    """The (connect, read) timeout for a call that spends a single-use refresh token or authorisation code
+    (Shopee, TikTok Shop): its answer must not be given up on. The platform has already spent the old token when
+    the answer is lost to a read timeout, so a retry is refused and the seller has to re-authorise the shop.
+    The connect timeout stays: a connection never made spends nothing."""
+    connect, read = timeout
+    return connect, max(read, GRANT_READ_TIMEOUT)
+
+
 @dataclass(frozen=True)
 class TokenPair:
     access_token: str

@@ -29,12 +29,11 @@ from connectors.base.errors import (
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
-from connectors.base.tokens import TokenPair
+from connectors.base.tokens import TokenPair, grant_timeout
 from connectors.shopee.signing import ShopeeSigner
 
 PLATFORM = "shopee"
 RATE_LIMIT_PER_SECOND = 10.0
-TOKEN_READ_TIMEOUT = 30.0  # seconds; the read timeout of token grants, at least (see ``ShopeeClient``)
 MAX_WINDOW = timedelta(days=15)
 PAGE_SIZE = 100
 DETAIL_BATCH = 50
@@ -120,11 +119,8 @@ class ShopeeClient:
             refresh_token=self._refresh_after_expiry,
             **common,
         )
-        # Token calls never refresh themselves, and wait longer for their answer: a grant spends its refresh token
-        # or code (single-use), so an answer lost to a read timeout cannot be asked for again; the retry would be
-        # refused and the shop would need re-authorising by the seller.
-        connect, read = context.timeout
-        common["timeout"] = (connect, max(read, TOKEN_READ_TIMEOUT))
+        # Token calls never refresh themselves, and wait for their answer (``grant_timeout``).
+        common["timeout"] = grant_timeout(context.timeout)
         self.auth_http = HttpClient(PLATFORM, self.base_url, **common)
 
     # --- tokens ------------------------------------------------------------------------------------------

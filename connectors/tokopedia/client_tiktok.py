@@ -30,7 +30,7 @@ from connectors.base.errors import (
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
-from connectors.base.tokens import TokenPair
+from connectors.base.tokens import TokenPair, grant_timeout
 from connectors.base.windows import from_timestamp
 from connectors.tokopedia.signing import PlainSigner, TikTokSigner
 
@@ -137,7 +137,8 @@ class TikTokClient:
             refresh_token=self._refresh_after_expiry,
             **common,
         )
-        # Token calls never refresh themselves.
+        # Token calls never refresh themselves, and wait for their answer (``grant_timeout``).
+        common["timeout"] = grant_timeout(context.timeout)
         self.auth_http = HttpClient(PLATFORM, self.auth_url, signer=PlainSigner(self.auth_url), **common)
         self._token: TokenPair | None = None
         self._cipher: str | None = None

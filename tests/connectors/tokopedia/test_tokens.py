@@ -95,3 +95,18 @@ def test_a_changed_legacy_secret_is_checked_even_while_a_token_is_still_valid(en
     wrong = {**env.connection(shop), "password": "not-the-client-secret"}
     with pytest.raises(AuthError):
         env.connector(shop, wrong).check()
+
+
+def test_a_tiktok_token_grant_slower_than_the_read_timeout_is_waited_for(env: KitEnv, sandbox: TokopediaSandbox):
+    """TikTok Shop refresh tokens are single-use too: a grant the client gave up on and retried would be refused
+    and the shop would need re-authorising (``connectors.base.tokens.grant_timeout``)."""
+    grant = sandbox.tts_auth.grant
+
+    def slow_grant(query: dict[str, str]) -> dict[str, object]:
+        time.sleep(0.6)  # longer than the 0.3 s read timeout below
+        return grant(query)
+
+    sandbox.tts_auth.grant = slow_grant  # type: ignore[method-assign]
+    connector = env.connector(shop_of(env.world, "tiktok"), timeout=(2.0, 0.3))
+    connector.check()
+    assert sandbox.tts_auth.grants == 1
