@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
-from ledger.bulk import KEYS_PER_STATEMENT, any_of, insert_rows, update_rows
+from ledger.bulk import any_of, insert_rows, key_chunks, update_rows
 
 DocKey = tuple[str, str]  # (doc_type, external_id) within one shop
 
@@ -64,8 +64,7 @@ class DocumentStore:
             return
         postgres = self.session.get_bind().dialect.name == "postgresql"
         now = datetime.now(UTC)
-        for start in range(0, len(wanted), KEYS_PER_STATEMENT):
-            chunk = wanted[start : start + KEYS_PER_STATEMENT]
+        for chunk in key_chunks(wanted):
             rows = []
             for key in chunk:
                 revision, payload, page_id = fresh.get(key, (PLACEHOLDER, "", raw_page_id))

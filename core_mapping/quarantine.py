@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core_mapping.models import QuarantineItem
-from ledger.bulk import KEYS_PER_STATEMENT, any_of
+from ledger.bulk import any_of, key_chunks
 
 TRANSIENT_REASONS = frozenset({"order_not_seen"})
 
@@ -71,14 +71,14 @@ def resolve(session: Session, platform: str, shop_ref: str, stream: str, record_
         return 0
     resolved = 0
     keys = sorted(record_keys)
-    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+    for chunk in key_chunks(keys):
         result = session.execute(
             update(QuarantineItem)
             .where(
                 QuarantineItem.platform == platform,
                 QuarantineItem.shop_ref == shop_ref,
                 QuarantineItem.stream == stream,
-                any_of(session, QuarantineItem.record_key, keys[start : start + KEYS_PER_STATEMENT]),
+                any_of(session, QuarantineItem.record_key, chunk),
                 QuarantineItem.resolved_at.is_(None),
             )
             .values(resolved_at=datetime.now(UTC), resolution=resolution)

@@ -17,15 +17,16 @@ json_populate_recordset``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Table, any_, bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 SQLITE_ROWS_PER_STATEMENT = 1000  # stays well under SQLite's bound-parameter limit
+T = TypeVar("T")
 KEYS_PER_STATEMENT = 5000  # keys looked up per ``any_of``: one statement per batch, under SQLite's limit too
 
 
@@ -59,6 +60,12 @@ def insert_rows(
         else:
             session.execute(statement)
     return out
+
+
+def key_chunks(keys: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``keys`` in slices of ``KEYS_PER_STATEMENT``: one ``any_of`` statement each."""
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        yield keys[start : start + KEYS_PER_STATEMENT]
 
 
 def any_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from ledger.bulk import KEYS_PER_STATEMENT, any_of, insert_rows
+from ledger.bulk import any_of, insert_rows, key_chunks
 
 ROWS_PER_STATEMENT = 5000
 RETURNING = ("idempotency_key", "id")
@@ -40,8 +40,7 @@ def insert_absent(session: Session, table: Table, rows: Sequence[dict[str, Any]]
 def existing_by_key(session: Session, table: Table, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
     """``{key: (id, content_hash)}`` for keys already present."""
     found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(keys), KEYS_PER_STATEMENT):
-        chunk = keys[start : start + KEYS_PER_STATEMENT]
+    for chunk in key_chunks(keys):
         query = select(table.c.idempotency_key, table.c.id, table.c.content_hash).where(
             any_of(session, table.c.idempotency_key, chunk)
         )

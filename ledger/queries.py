@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ledger.bulk import KEYS_PER_STATEMENT, any_of
+from ledger.bulk import any_of, key_chunks
 from ledger.models import GoodsMovement, JournalEntry, JournalLine
 
 NetLines = dict[tuple[str, str | None, str | None, str | None], int]
@@ -19,7 +19,7 @@ def net_lines_by_source(session: Session, source_refs: Sequence[str]) -> dict[st
     signed = func.sum(case((JournalLine.side == "D", JournalLine.amount), else_=-JournalLine.amount))
     result: dict[str, NetLines] = defaultdict(dict)
     refs = list(dict.fromkeys(source_refs))
-    for start in range(0, len(refs), KEYS_PER_STATEMENT):
+    for chunk in key_chunks(refs):
         query = (
             select(
                 JournalEntry.source_ref,
@@ -30,7 +30,7 @@ def net_lines_by_source(session: Session, source_refs: Sequence[str]) -> dict[st
                 signed,
             )
             .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-            .where(any_of(session, JournalEntry.source_ref, refs[start : start + KEYS_PER_STATEMENT]))
+            .where(any_of(session, JournalEntry.source_ref, chunk))
             .group_by(
                 JournalEntry.source_ref,
                 JournalLine.account_code,
@@ -49,7 +49,7 @@ def goods_by_source(session: Session, source_refs: Sequence[str]) -> dict[str, d
     """Per source document: net quantity by (product_ref, member_no) over all its goods movements."""
     result: dict[str, dict[tuple[str, str | None], int]] = defaultdict(dict)
     refs = list(dict.fromkeys(source_refs))
-    for start in range(0, len(refs), KEYS_PER_STATEMENT):
+    for chunk in key_chunks(refs):
         query = (
             select(
                 GoodsMovement.source_ref,
@@ -57,7 +57,7 @@ def goods_by_source(session: Session, source_refs: Sequence[str]) -> dict[str, d
                 GoodsMovement.member_no,
                 func.sum(GoodsMovement.quantity),
             )
-            .where(any_of(session, GoodsMovement.source_ref, refs[start : start + KEYS_PER_STATEMENT]))
+            .where(any_of(session, GoodsMovement.source_ref, chunk))
             .group_by(GoodsMovement.source_ref, GoodsMovement.product_ref, GoodsMovement.member_no)
         )
         for ref, product, member, quantity in session.execute(query):
