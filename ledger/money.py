@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 # Digits after the decimal point that one ledger unit represents, per currency.
 LEDGER_SCALE: dict[str, int] = {"IDR": 0}
@@ -39,6 +39,18 @@ def to_minor(amount: Decimal | int, currency: str = "IDR") -> int:
     if scaled != scaled.to_integral_value():
         raise MoneyError(f"amount {value} {currency} has a fraction below the ledger unit")
     return int(scaled)
+
+
+def text_to_minor(text: Any, currency: str = "IDR") -> int:
+    """``to_minor`` of an amount stored as Decimal text (a canonical record's ``str(Decimal)``), fast for the
+    common case: in a whole-unit currency (IDR) ``int()`` reads whole-number text exactly and accepts nothing
+    ``Decimal`` would not; anything else (``"15000.00"``, a fraction to refuse) goes through ``to_minor``."""
+    if type(text) is str and ledger_scale(currency) == 0:
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    return to_minor(Decimal(text), currency)
 
 
 def from_minor(units: int, currency: str = "IDR") -> Decimal:

@@ -58,7 +58,8 @@ def match_wallet(
     settlements: pd.DataFrame, wallet: pd.DataFrame, *, as_of: date, grace_days: int
 ) -> tuple[pd.DataFrame, list[VarianceDraft]]:
     shops = per_order_shops(wallet)
-    settlements, wallet = settlements[_of_shops(settlements, shops)], wallet[_of_shops(wallet, shops)]
+    shop = ["platform", "shop_ref"]
+    settlements, wallet = settlements[_rows_of(settlements, shop, shops)], wallet[_rows_of(wallet, shop, shops)]
     settlements = settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
     settled = collect(
         settlements,
@@ -106,9 +107,11 @@ def _links(
     """For the variances' keys only: their settlements' raw pages and their wallet credits with raw pages."""
     if not keys:
         return {}
-    pages = collect(settlements[_of_keys(settlements, keys)], KEY, {"settlement_pages": ("settlement_page", DISTINCT)})
+    pages = collect(
+        settlements[_rows_of(settlements, KEY, keys)], KEY, {"settlement_pages": ("settlement_page", DISTINCT)}
+    )
     moves = collect(
-        credits[_of_keys(credits, keys)],
+        credits[_rows_of(credits, KEY, keys)],
         KEY,
         {"movements": ("movement_ref", LISTED), "wallet_pages": ("wallet_page", LISTED)},
     )
@@ -119,17 +122,11 @@ def _links(
     return found
 
 
-def _of_keys(frame: pd.DataFrame, keys: set[tuple[str, str, str]]) -> np.ndarray:
+def _rows_of(frame: pd.DataFrame, columns: list[str], wanted: set[tuple[str, ...]]) -> np.ndarray:
+    """Which rows have one of the ``wanted`` value tuples in ``columns``."""
     if not len(frame):
         return np.zeros(0, dtype=bool)
-    return pd.MultiIndex.from_arrays([frame[k] for k in KEY]).isin(list(keys))
-
-
-def _of_shops(frame: pd.DataFrame, shops: set[tuple[str, str]]) -> np.ndarray:
-    """Which rows belong to one of ``shops`` ((platform, shop_ref) pairs)."""
-    if not len(frame):
-        return np.zeros(0, dtype=bool)
-    return pd.MultiIndex.from_arrays([frame["platform"], frame["shop_ref"]]).isin(list(shops))
+    return pd.MultiIndex.from_arrays([frame[column] for column in columns]).isin(list(wanted))
 
 
 def _classify(merged: pd.DataFrame, doubled: set[str], due_by: date) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 settlement, wallet movement and stock level), imported bank lines, earlier bank matches and the unit ledger.
 
 Money columns are ``int64`` whole rupiah, converted exactly from the canonical records' Decimal text with
-``ledger.money.to_minor`` (never through float). Dates are business dates (Asia/Jakarta), times are UTC.
+``ledger.money.text_to_minor`` (never through float). Dates are business dates (Asia/Jakarta), times are UTC.
 Documents dated after ``as_of`` are left out: the matching sees the world as it was on that day.
 """
 
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
 from ledger.models import GoodsMovement
-from ledger.money import to_minor
+from ledger.money import text_to_minor, to_minor
 from ledger.posting import BUSINESS_TIMEZONE
 from reconciliation.models import BankLine, BankMatch
 
@@ -152,9 +152,9 @@ def _collector_paused() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class _DocumentShape:
-    """How one document type becomes a frame: ``pick`` turns a parsed payload into its column values (money
-    already exact integers); ``moments`` are the ISO-8601 columns among them, converted to UTC timestamps in
-    one vectorised pass, with ``day_of`` naming the business-date column derived from each one."""
+    """How one document type becomes a frame: ``pick`` turns a parsed payload into the values of ``fields``
+    (money already exact integers); ``moments`` are the ISO-8601 fields among them, converted to UTC timestamps
+    in one vectorised pass, each naming the business-date column derived from it (or None)."""
 
     columns: Mapping[str, str]
     fields: tuple[str, ...]  # what ``pick`` returns, in order
@@ -241,20 +241,9 @@ def business_days(moments: pd.Series) -> pd.Series:
     return days.map(shared).astype("object")
 
 
-def minor(text: Any) -> int:
-    """Exact integer rupiah from a canonical record's Decimal text. ``int()`` reads whole-number text exactly
-    and accepts no more than ``Decimal`` does; anything else (``"15000.00"``, a fraction that must be refused,
-    a non-text value) goes through ``ledger.money.to_minor``."""
-    if type(text) is str:
-        try:
-            return int(text)
-        except ValueError:
-            pass
-    return to_minor(Decimal(text))
-
-
 def _order_gross(lines: list[dict[str, Any]]) -> int:
-    """Σ unit price × quantity − discount, exactly; a fraction of a rupiah in the total is refused."""
+    """Σ unit price × quantity − discount (``OrderLine.gross`` on the stored JSON), exactly; a fraction of a
+    rupiah in the total is refused. Whole-number text, the common case, in integers."""
     total = 0
     try:
         for line in lines:
@@ -292,8 +281,8 @@ _SETTLEMENT = _DocumentShape(
         data["settlement_ref"],
         data.get("order_ref") or None,
         data["released_at"],
-        minor(data["gross"]),
-        minor(data["net"]),
+        text_to_minor(data["gross"]),
+        text_to_minor(data["net"]),
     ),
     moments={"released_at": "released_on"},
     cutoff="released_on",
@@ -314,12 +303,12 @@ _MOVEMENT = _DocumentShape(
     pick=lambda data: (
         data["movement_ref"],
         intern(data["kind"]),
-        minor(data["amount"]),
+        text_to_minor(data["amount"]),
         data["occurred_at"],
         data.get("order_ref") or None,
         data.get("bank_reference") or None,
         intern((data.get("status") or "COMPLETED").upper()),
-        minor(data["balance_after"]) if data.get("balance_after") is not None else pd.NA,
+        text_to_minor(data["balance_after"]) if data.get("balance_after") is not None else pd.NA,
     ),
     moments={"occurred_at": "occurred_on"},
     cutoff="occurred_on",

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from ledger.money import MoneyError
+from ledger.money import MoneyError, text_to_minor
 from reconciliation.balance import assert_balances
 from reconciliation.categories import VarianceDraft, variance_id
 from reconciliation.match_bank import match_bank
@@ -22,7 +22,6 @@ from reconciliation.sources import (
     STOCK_COLUMNS,
     WALLET_COLUMNS,
     frame,
-    minor,
 )
 from reconciliation.stock_check import check_stock
 
@@ -94,10 +93,10 @@ def test_level_one_finds_each_order_settlement_problem_with_its_amounts():
 
 
 def test_document_amounts_are_read_exactly_and_a_fraction_of_a_rupiah_is_refused():
-    assert [minor(text) for text in ("15000", "15000.00", "-2500", "0")] == [15_000, 15_000, -2_500, 0]
-    assert minor(" 7") == 7 and minor("1_000") == 1_000  # what Decimal accepts, read the same way
+    assert [text_to_minor(text) for text in ("15000", "15000.00", "-2500", "0")] == [15_000, 15_000, -2_500, 0]
+    assert text_to_minor(" 7") == 7 and text_to_minor("1_000") == 1_000  # what Decimal accepts, read the same way
     with pytest.raises(MoneyError, match="fraction"):
-        minor("15000.50")
+        text_to_minor("15000.50")
 
 
 def test_level_one_before_any_settlement_lists_every_order_without_failing():
