@@ -41,7 +41,6 @@ ITEM_COLUMNS = [
     "result",
 ]
 CATEGORIES_HERE = ("settlement_missing", "settlement_without_order", "cancelled_order_settled", "net_mismatch")
-MONEY = ("order_gross", "settled_gross", "settled_net", "expected_net", "difference")
 
 
 def match_orders(
