@@ -1,0 +1,1 @@
+"""Contract tests: sandbox answers checked against the partners' documented field trees."""
