@@ -103,6 +103,23 @@ def allocate(total: int, weights: Mapping[K, int], *, tie_order: Mapping[K, obje
     return shares
 
 
+def member_sort_key(member_no: str) -> tuple[int, int, str]:
+    """Member-number order: numeric numbers numerically (``"9"`` before ``"10"``), others after, as text.
+
+    The one tie rule of every split among members (settlement parts, commissions, SHU): text order would put
+    member ``"10"`` before ``"9"`` and give a rounding unit to a different member than the SHU split does."""
+    return (0, int(member_no), member_no) if member_no.isdigit() else (1, 0, member_no)
+
+
+def allocate_to_members(total: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """Split a signed ``total`` over members by ``weights`` with largest remainder, ties to the lowest member
+    number (``member_sort_key``); the parts sum exactly to ``total`` and carry its sign."""
+    if len(weights) == 1:
+        return {next(iter(weights)): total}
+    parts = allocate(abs(total), weights, tie_order={member: member_sort_key(member) for member in weights})
+    return {member: part if total >= 0 else -part for member, part in parts.items()}
+
+
 def format_idr(units: int) -> str:
     """Indonesian display format: ``Rp 1.234.567`` (negative as ``-Rp 1.234``)."""
     sign = "-" if units < 0 else ""

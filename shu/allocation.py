@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ledger.money import allocate
+from ledger.money import allocate, member_sort_key
 from shu.errors import AllocationError
 
 TOTAL_BPS = 10_000
@@ -70,11 +70,6 @@ def check_bps(bps: Mapping[str, int]) -> dict[str, int]:
             f"allocation_bps sum to {total} basis points, not {TOTAL_BPS} ({parts or 'nothing'}); fix the AD/ART split"
         )
     return {component: int(bps.get(component, 0)) for component in COMPONENTS}
-
-
-def member_sort_key(member_no: str) -> tuple[int, int, str]:
-    """Member-number order: numeric numbers numerically (``"9"`` before ``"10"``), others after, as text."""
-    return (0, int(member_no), member_no) if member_no.isdigit() else (1, 0, member_no)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from ledger.idempotent import content_hash
 from ledger.models import Member
+from ledger.money import member_sort_key
 from omnikop.config import ShuConfig
 from shu.accounts import CAPITAL_ACCOUNTS, VOLUME_TAGS
-from shu.allocation import MemberBasis, check_bps, member_sort_key
+from shu.allocation import MemberBasis, check_bps
 from shu.eligibility import Eligibility, eligibility, year_bounds
 from shu.figures import capital_balances, capital_changes, day_before, income_statement, member_volumes, rupiah_days
 

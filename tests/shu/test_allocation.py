@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ledger.money import member_sort_key
 from shu.allocation import (
     CAPITAL,
     COMPONENTS,
@@ -17,7 +18,6 @@ from shu.allocation import (
     MemberBasis,
     allocate_shu,
     check_bps,
-    member_sort_key,
 )
 from shu.errors import AllocationError
 
