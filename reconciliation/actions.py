@@ -4,6 +4,7 @@
 - ``adjust``: the outside record is right, so the ledger's clearing balance is corrected to it; the difference
   moves to 1-1800 *Selisih rekonsiliasi dalam penyelesaian* (a claim on the platform, or an unidentified
   receipt) where it is pursued. Stock: a ``STOCK_COUNT_ADJUSTMENT`` brings the unit ledger to the count.
+  A settled cancelled order's money, held in 2-1700, moves to 1-1800 the same way (to be returned or claimed).
 - ``write-off``: the difference is taken to profit or loss: a shortfall to 6-1900 *Beban selisih
   rekonsiliasi*, a surplus to 4-9000 *Pendapatan lain*.
 - ``reopen``: back to open; posts nothing (earlier corrections stay; a later resolution posts only what is
@@ -24,7 +25,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Product
-from core_mapping.policy import IN_TRANSIT, receivable_account
+from core_mapping.policy import HELD_SETTLEMENTS, IN_TRANSIT, receivable_account
 from ledger.errors import LedgerError
 from ledger.goods import MovementDraft, post_movements
 from ledger.posting import EntryDraft, business_today, credit, debit, post_entry
@@ -134,6 +135,8 @@ def _clearing_line(config: OmnikopConfig, variance: Variance, clearing: str) -> 
         return receivable_account(str(variance.platform)), shop
     if clearing == "in_transit":
         return IN_TRANSIT, shop
+    if clearing == "held":
+        return HELD_SETTLEMENTS, shop
     return config.bank_account(str(variance.bank_account)).ledger_account, None
 
 

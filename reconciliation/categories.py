@@ -2,9 +2,10 @@
 
 The clearing account says which balance a variance makes disagree with the outside world, and so what an
 ``adjust`` or ``write-off`` corrects: the shop's marketplace receivable (1-13xx), money in transit (1-1350),
-the bank, or the unit ledger. Level-1 variances leave no balance out of line: the ledger books settlements
-(settlement-first, design §5), so what was never settled was never booked; they are accepted or fixed at the
-source. Plain data, no pandas.
+the bank, the unit ledger, or the settlements held in suspense (2-1700: the posting rules hold there the money
+of a cancelled order the platform paid for, never booking it as a member's sale). The other level-1 variances
+leave no balance out of line: the ledger books settlements (settlement-first, design §5), so what was never
+settled was never booked; they are accepted or fixed at the source. Plain data, no pandas.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Clearing = Literal["receivable", "in_transit", "bank", "goods"]
+Clearing = Literal["receivable", "in_transit", "bank", "goods", "held"]
 
 LEVELS: dict[str, str] = {
     "order_settlement": "1 · Order ↔ settlement",
@@ -38,7 +39,7 @@ CATEGORIES: dict[str, Category] = {
     for c in (
         Category("settlement_missing", "order_settlement", "completed order not settled", None),
         Category("settlement_without_order", "order_settlement", "settlement for an unknown order", None),
-        Category("cancelled_order_settled", "order_settlement", "cancelled order was settled", None),
+        Category("cancelled_order_settled", "order_settlement", "cancelled order was settled", "held"),
         Category("net_mismatch", "order_settlement", "settled amount differs from the order", None),
         Category("wallet_credit_missing", "settlement_wallet", "settlement never credited to the wallet", "receivable"),
         Category("short_payout", "settlement_wallet", "wallet credited less than settled", "receivable"),
