@@ -60,7 +60,7 @@ SELECT :entries + m, n, CASE WHEN n = 1 THEN '1-1200' ELSE '3-1100' END, CASE WH
 BASELINE = """
 SELECT l.member_no, sum(CASE WHEN l.side = 'C' THEN l.amount ELSE -l.amount END)
   FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
- WHERE l.tag IN ('member_volume', 'member_refund') AND l.member_no IS NOT NULL
+ WHERE l.tag IN ('member_volume', 'member_refund', 'member_refund_shared') AND l.member_no IS NOT NULL
    AND e.effective_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'
  GROUP BY l.member_no
 """

@@ -33,7 +33,7 @@ from core_mapping.models import Product
 from core_mapping.policy import COST_OF_GOODS_SOLD, IN_TRANSIT, INVENTORY, policy_for, receivable_account
 from core_mapping.quarantine import Problem
 from core_mapping.resolve import MappingIndex
-from core_mapping.rules import as_line_drafts, delta, goods_targets, settlement_targets
+from core_mapping.rules import SplitKeys, as_line_drafts, delta, goods_targets, held_targets, settlement_targets
 from core_mapping.serialize import order_from_json, to_json
 from ledger.goods import MovementDraft
 from ledger.money import MoneyError, to_minor
@@ -41,6 +41,7 @@ from ledger.posting import BUSINESS_TIMEZONE, EntryDraft
 from ledger.queries import goods_by_source, net_lines_by_source
 from omnikop.config import OmnikopConfig
 
+_PART_TEXT = {"sale": "sale, fees and tax", "commission": "coop commission"}
 DOC_TYPES = {Order: "order", Settlement: "settlement", WalletMovement: "wallet", StockLevel: "stock"}
 
 
@@ -253,9 +254,15 @@ class ShopMapper:
         self._check_currency(settlement.currency)
         if settlement.gross < 0:
             raise Unmappable("negative_amount", f"settlement gross {settlement.gross} is negative")
-        weights = self._weights(settlement)
-        policies = {member: policy_for(self.config, self.platform, self.shop_ref, member) for member in weights}
-        targets = settlement_targets(settlement, weights, policies, receivable_account(self.platform))
+        order = self._known_order(settlement)
+        held = order is not None and order.status is OrderStatus.CANCELLED
+        if held:
+            targets = held_targets(settlement, receivable_account(self.platform))
+            batch.stats["settlements_held"] += 1
+        else:
+            keys = self._split_keys(settlement, order)
+            policies = {m: policy_for(self.config, self.platform, self.shop_ref, m) for m in keys.goods}
+            targets = settlement_targets(settlement, keys, policies, receivable_account(self.platform))
         day = business_date(settlement.released_at)
         drafts = []
         for part, target in (("sale", targets.sale), ("commission", targets.commission)):
@@ -269,7 +276,8 @@ class ShopMapper:
         for key, part, ref, change, adjusting in drafts:
             description = (
                 f"{'Adjustment' if adjusting else 'Settlement'} {self.platform} {settlement.settlement_ref}"
-                f" rev {settlement.revision}: {'coop commission' if part == 'commission' else 'sale, fees and tax'}"
+                f" rev {settlement.revision}: "
+                + ("held for review, the order is cancelled" if held else _PART_TEXT[part])
             )
             entry = EntryDraft(
                 idempotency_key=key,
@@ -322,23 +330,31 @@ class ShopMapper:
                 "unknown_sku",
                 f"SKU {sku_ref} (seller SKU {seller_sku or '-'}) of {self.platform}:{self.shop_ref} is not mapped",
             )
-        member = self.index.members.get(owner.member_no)
-        if member is not None and not member.active_on(day):
-            raise Unmappable("member_exited", f"member {owner.member_no} had left the cooperative by {day}")
-        return owner.product_ref or f"{self.platform}:{self.shop_ref}:{sku_ref}", owner.member_no
+        member = self._active_member(owner.member_no, day)
+        return owner.product_ref or f"{self.platform}:{self.shop_ref}:{sku_ref}", member
 
-    def _weights(self, settlement: Settlement) -> dict[str, int]:
-        """Each member's merchandise amount in the order: the key that splits the settlement."""
-        order = self.docs.get(("order", settlement.order_ref)) if settlement.order_ref else None
+    def _active_member(self, member_no: str, day: date) -> str:
+        """Refuse a member who had left by ``day``: every path to a member (SKU, shop, outlet) goes through here."""
+        member = self.index.members.get(member_no)
+        if member is not None and not member.active_on(day):
+            raise Unmappable("member_exited", f"member {member_no} had left the cooperative by {day}")
+        return member_no
+
+    def _known_order(self, settlement: Settlement) -> Order | None:
+        document = self.docs.get(("order", settlement.order_ref)) if settlement.order_ref else None
+        return order_from_json(document.payload) if document is not None else None
+
+    def _split_keys(self, settlement: Settlement, order: Order | None) -> SplitKeys:
+        """Each member's merchandise amount in the order (the key that splits the settlement), the value of the
+        items the order says came back, and who owns each SKU."""
         lines: list[tuple[str, str | None, Any]] = [(sku, None, amount) for sku, amount in settlement.line_gross]
         day = business_date(settlement.released_at)
         if order is not None:
-            known = order_from_json(order.payload)
-            day = business_date(known.created_at)
+            day = business_date(order.created_at)
             if not lines:
-                lines = [(line.sku_ref, line.seller_sku, line.amount) for line in known.lines]
+                lines = [(line.sku_ref, line.seller_sku, line.amount) for line in order.lines]
             else:
-                sellers = {line.sku_ref: line.seller_sku for line in known.lines}
+                sellers = {line.sku_ref: line.seller_sku for line in order.lines}
                 lines = [(sku, sellers.get(sku), amount) for sku, _, amount in lines]
         if not lines:
             member = self.index.shop_member(day)
@@ -349,14 +365,23 @@ class ShopMapper:
                     "order_not_seen",
                     f"order {settlement.order_ref} is not known yet, so the settlement cannot be split by SKU owner",
                 )
-            return {member: max(1, to_minor(settlement.gross))}
+            return SplitKeys({self._active_member(member, day): max(1, to_minor(settlement.gross))})
         weights: dict[str, int] = Counter()
+        owners: dict[str, str] = {}
         for sku, seller_sku, amount in lines:
             _, member = self._owner(sku, seller_sku, day)
+            owners[sku] = member
             weights[member] += max(0, to_minor(amount))
         if not any(weights.values()):
             weights = Counter({member: 1 for member in weights})
-        return dict(weights)
+        returned: dict[str, int] = Counter()
+        if order is not None:
+            back = dict(order.returned_quantities)
+            for line in order.lines:
+                quantity = min(back.get(line.sku_ref, 0), line.quantity)
+                if quantity and line.sku_ref in owners:
+                    returned[owners[line.sku_ref]] += to_minor(line.unit_price) * quantity
+        return SplitKeys(dict(weights), dict(returned), owners)
 
 
 def newest_revisions(

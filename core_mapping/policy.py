@@ -17,6 +17,8 @@ MEMBER_GOODS_REVENUE = "4-1200"
 BANK = "1-1200"
 INVENTORY = "1-1500"
 COST_OF_GOODS_SOLD = "5-1100"
+# Settlements held for review (a cancelled order the platform paid for): suspense until finance resolves them.
+HELD_SETTLEMENTS = "2-1700"
 # Where an absorbed marketplace fee lands, by fee kind.
 FEE_EXPENSE = {
     "COMMISSION": "6-1100",

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from connectors.base.records import FeeKind, Settlement
 from core_mapping.policy import (
     COMMISSION_INCOME,
     CONSIGNMENT_PAYABLE,
     FEE_EXPENSE,
+    HELD_SETTLEMENTS,
     MEMBER_GOODS_REVENUE,
     PREPAID_PPH22,
     MemberPolicy,
 )
-from ledger.money import allocate, bps_of, to_minor
+from ledger.money import allocate_to_members, bps_of, to_minor
 from ledger.posting import LineDraft
 
 # (account, member_no, shop_ref, tag) → signed amount, debit positive.
@@ -30,10 +31,13 @@ Lines = dict[LineKey, int]
 RETURNS_AND_ALLOWANCES = "4-1900"
 SALE_REDUCTIONS = frozenset({FeeKind.REFUND, FeeKind.ADJUSTMENT})
 # Line tags. A member's SHU transaction volume (design §5) is credits − debits over lines tagged
-# ``member_volume`` (gross sales of the member's goods) and ``member_refund`` (refunds and clawbacks of them).
+# ``member_volume`` (gross sales of the member's goods) and ``member_refund`` / ``member_refund_shared`` (refunds
+# and clawbacks of them).
 TAG_VOLUME, TAG_REFUND = "member_volume", "member_refund"
+# A refund the platform does not attribute to an item of a multi-member order, spread by goods value.
+TAG_REFUND_SHARED = "member_refund_shared"
 TAG_FEE, TAG_PPH22, TAG_COMMISSION = "marketplace_fee", "pph22", "coop_commission"
-VOLUME_TAGS = (TAG_VOLUME, TAG_REFUND)
+VOLUME_TAGS = (TAG_VOLUME, TAG_REFUND, TAG_REFUND_SHARED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,58 +46,110 @@ class SettlementTargets:
     commission: Lines
 
 
+@dataclass(frozen=True, slots=True)
+class SplitKeys:
+    """Who bears which part of a settlement.
+
+    ``goods``: each member's merchandise amount in the order, the key for gross, fees and whatever the platform
+    does not attribute to an item. ``returned``: the value of the items the platform says came back, per member;
+    a refund is charged to those owners first. ``sku_owner``: the member owning each SKU of the order, for a
+    component that names its item (``SettlementComponent.sku_ref``)."""
+
+    goods: Mapping[str, int]
+    returned: Mapping[str, int] = field(default_factory=dict)
+    sku_owner: Mapping[str, str] = field(default_factory=dict)
+
+
 def settlement_targets(
     settlement: Settlement,
-    weights: Mapping[str, int],
+    keys: SplitKeys,
     policies: Mapping[str, MemberPolicy],
     receivable: str,
 ) -> SettlementTargets:
-    """Split a settlement over members by ``weights`` (their merchandise amounts) and apply each member's policy.
+    """Split a settlement over members and apply each member's policy.
 
-    Every amount is allocated with largest remainder, so the members' parts sum exactly to the document's.
-    """
+    Every amount is allocated with largest remainder (ties to the lowest member number), so the members' parts
+    sum exactly to the document's. A refund goes to the owners of the returned items where the platform names
+    them; the rest of it is spread by goods value and tagged ``member_refund_shared`` so the statement says so.
+    The commission is computed once per order and rate, then split: rounding per member would charge more than
+    the rate (three members of 33 333 pay 1 667 each, 5 001, where 5 % of 99 999 is 5 000)."""
     shop = f"{settlement.platform}:{settlement.shop_ref}"
     sale: Lines = defaultdict(int)
-    commission: Lines = defaultdict(int)
-    gross = _split(to_minor(settlement.gross), weights)
+    gross = allocate_to_members(to_minor(settlement.gross), keys.goods)
     reductions: dict[str, int] = defaultdict(int)
+    for kind, member, amount, tag in _member_parts(settlement, keys):
+        policy = policies[member]
+        if kind is FeeKind.TAX_WITHHELD_PPH22:
+            if policy.pph22 == "prepaid_tax":
+                sale[(PREPAID_PPH22, None, shop, None)] -= amount
+            else:
+                sale[(CONSIGNMENT_PAYABLE, member, shop, TAG_PPH22)] -= amount
+        elif kind in SALE_REDUCTIONS:
+            reductions[member] += amount
+            account = CONSIGNMENT_PAYABLE if policy.model == "consignment" else RETURNS_AND_ALLOWANCES
+            sale[(account, member, shop, tag)] -= amount
+        elif policy.model == "consignment" and policy.marketplace_fees == "charge_member":
+            sale[(CONSIGNMENT_PAYABLE, member, shop, TAG_FEE)] -= amount
+        else:
+            sale[(FEE_EXPENSE.get(kind.value, FEE_EXPENSE["OTHER"]), None, shop, None)] -= amount
+    for member, amount in gross.items():
+        account = CONSIGNMENT_PAYABLE if policies[member].model == "consignment" else MEMBER_GOODS_REVENUE
+        sale[(account, member, shop, TAG_VOLUME)] -= amount
+    sale[(receivable, None, shop, None)] += to_minor(settlement.net)
+    bases = {member: gross[member] + reductions[member] for member in gross}
+    return SettlementTargets(_clean(sale), _clean(_commission(bases, policies, shop)))
+
+
+def held_targets(settlement: Settlement, receivable: str) -> SettlementTargets:
+    """A settlement of an order the platform calls cancelled: its net is held in suspense (2-1700) until
+    finance reviews it. No member volume, no commission: a cancelled order is nobody's sale yet."""
+    shop = f"{settlement.platform}:{settlement.shop_ref}"
+    net = to_minor(settlement.net)
+    held = {(receivable, None, shop, None): net, (HELD_SETTLEMENTS, None, shop, None): -net}
+    return SettlementTargets(_clean(held), {})
+
+
+def _member_parts(settlement: Settlement, keys: SplitKeys) -> list[tuple[FeeKind, str, int, str | None]]:
+    """Every component's amount per member, as ``(kind, member, signed amount, tag for sale reductions)``."""
+    parts: list[tuple[FeeKind, str, int, str | None]] = []
+    shared = TAG_REFUND_SHARED if len(keys.goods) > 1 else TAG_REFUND
     for kind in FeeKind:
-        total = sum((to_minor(c.amount) for c in settlement.components if c.kind is kind), 0)
+        total = 0
+        for component in settlement.components:
+            if component.kind is not kind:
+                continue
+            owner = keys.sku_owner.get(component.sku_ref or "")
+            if owner is not None and kind in SALE_REDUCTIONS:
+                parts.append((kind, owner, to_minor(component.amount), TAG_REFUND))
+            else:
+                total += to_minor(component.amount)
         if not total:
             continue
-        for member, amount in _split(total, weights).items():
-            policy = policies[member]
-            if kind is FeeKind.TAX_WITHHELD_PPH22:
-                if policy.pph22 == "prepaid_tax":
-                    sale[(PREPAID_PPH22, None, shop, None)] -= amount
-                else:
-                    sale[(CONSIGNMENT_PAYABLE, member, shop, TAG_PPH22)] -= amount
-            elif kind in SALE_REDUCTIONS:
-                reductions[member] += amount
-                account = CONSIGNMENT_PAYABLE if policy.model == "consignment" else RETURNS_AND_ALLOWANCES
-                sale[(account, member, shop, TAG_REFUND)] -= amount
-            elif policy.model == "consignment" and policy.marketplace_fees == "charge_member":
-                sale[(CONSIGNMENT_PAYABLE, member, shop, TAG_FEE)] -= amount
-            else:
-                sale[(FEE_EXPENSE.get(kind.value, FEE_EXPENSE["OTHER"]), None, shop, None)] -= amount
-    for member, amount in gross.items():
-        policy = policies[member]
-        account = CONSIGNMENT_PAYABLE if policy.model == "consignment" else MEMBER_GOODS_REVENUE
-        sale[(account, member, shop, TAG_VOLUME)] -= amount
-        if policy.model == "consignment":
-            fee = bps_of(amount + reductions[member], policy.commission_bps)
-            commission[(CONSIGNMENT_PAYABLE, member, shop, TAG_COMMISSION)] += fee
-            commission[(COMMISSION_INCOME, member, shop, TAG_COMMISSION)] -= fee
-    sale[(receivable, None, shop, None)] += to_minor(settlement.net)
-    return SettlementTargets(_clean(sale), _clean(commission))
+        if kind is FeeKind.REFUND and total < 0 and any(keys.returned.values()):
+            attributed = -min(-total, sum(keys.returned.values()))
+            parts += [(kind, m, a, TAG_REFUND) for m, a in allocate_to_members(attributed, keys.returned).items()]
+            total -= attributed
+        parts += [(kind, m, a, shared) for m, a in allocate_to_members(total, keys.goods).items() if a]
+    return parts
 
 
-def _split(total: int, weights: Mapping[str, int]) -> dict[str, int]:
-    """Largest-remainder split of a signed amount (ties → lowest member number)."""
-    if len(weights) == 1:
-        return {next(iter(weights)): total}
-    parts = allocate(abs(total), weights)
-    return {member: part if total >= 0 else -part for member, part in parts.items()}
+def _commission(bases: Mapping[str, int], policies: Mapping[str, MemberPolicy], shop: str) -> Lines:
+    """The cooperative's commission on consignment goods: one rounding per order and rate, then split by each
+    member's base (gross net of refunds) with largest remainder."""
+    commission: Lines = defaultdict(int)
+    by_rate: dict[int, dict[str, int]] = defaultdict(dict)
+    for member, base in bases.items():
+        if policies[member].model == "consignment":
+            by_rate[policies[member].commission_bps][member] = base
+    for rate, members in by_rate.items():
+        fee = bps_of(sum(members.values()), rate)
+        weights = {member: max(0, base) for member, base in members.items()}
+        if not any(weights.values()):
+            weights = {member: 1 for member in members}
+        for member, part in allocate_to_members(fee, weights).items():
+            commission[(CONSIGNMENT_PAYABLE, member, shop, TAG_COMMISSION)] += part
+            commission[(COMMISSION_INCOME, member, shop, TAG_COMMISSION)] -= part
+    return commission
 
 
 def _clean(lines: Lines) -> Lines:

@@ -99,7 +99,7 @@ def settlement_from_json(text: str) -> Settlement:
         currency=data["currency"],
         gross=Decimal(data["gross"]),
         components=tuple(
-            SettlementComponent(FeeKind(c["kind"]), Decimal(c["amount"]), c.get("label", ""))
+            SettlementComponent(FeeKind(c["kind"]), Decimal(c["amount"]), c.get("label", ""), c.get("sku_ref"))
             for c in data["components"]
         ),
         net=Decimal(data["net"]),

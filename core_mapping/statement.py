@@ -3,7 +3,9 @@ and their SHU for the latest financial year computed up to the period's year, wi
 
 Figures come from the ledger's member lines (2-1200 consignment payable, or principal-model revenue and
 returns lines carrying the member), by their tags: ``member_volume`` (gross), ``member_refund``,
-``marketplace_fee``, ``pph22`` (recharged), ``coop_commission``, ``member_payout``.
+``marketplace_fee``, ``pph22`` (recharged), ``coop_commission``, ``member_payout``; ``member_refund_shared`` is a
+refund of a multi-member order that the platform did not attribute to an item, spread by goods value: the
+statement counts it with the refunds and says how much of them it is.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ MEMBER_SIDE_ACCOUNTS = (CONSIGNMENT_PAYABLE, MEMBER_GOODS_REVENUE, RETURNS_AND_A
 class ChannelFigures:
     gross: int = 0
     refunds: int = 0
+    refunds_shared: int = 0  # of ``refunds``: spread over an order's members, the platform naming no item
     fees: int = 0
     pph22: int = 0
     commission: int = 0
@@ -55,7 +58,7 @@ class MemberStatement:
     def total(self) -> ChannelFigures:
         total = ChannelFigures()
         for figures in self.channels.values():
-            for name in ("gross", "refunds", "fees", "pph22", "commission"):
+            for name in ("gross", "refunds", "refunds_shared", "fees", "pph22", "commission"):
                 setattr(total, name, getattr(total, name) + getattr(figures, name))
         return total
 
@@ -85,6 +88,9 @@ def member_statement(session: Session, member_no: str, start: date, end: date) -
             channel.gross += credits - debits
         elif tag == "member_refund":
             channel.refunds += debits - credits
+        elif tag == "member_refund_shared":
+            channel.refunds += debits - credits
+            channel.refunds_shared += debits - credits
         elif tag == "marketplace_fee":
             channel.fees += debits - credits
         elif tag == "pph22":
@@ -129,6 +135,15 @@ HEADINGS = "".join(
 )
 
 
+def _shared_refund_note(amount: int) -> str:
+    if not amount:
+        return ""
+    return (
+        f'<p class="note">Dari retur/refund di atas, {format_idr(amount)} dibagi menurut nilai barang di antara'
+        " anggota dalam pesanan yang sama, karena platform tidak menyebut barang mana yang dikembalikan.</p>"
+    )
+
+
 def render_html(statement: MemberStatement) -> str:
     rows = []
     for channel, figures in sorted(statement.channels.items()) + [("Jumlah", statement.total)]:
@@ -149,6 +164,7 @@ caption{{text-align:left;font-weight:600;margin-bottom:.4rem}}</style></head><bo
 <table><caption>Penjualan per kanal (barang titipan)</caption>
 <tr>{HEADINGS}</tr>
 {"".join(rows)}</table>
+{_shared_refund_note(statement.total.refunds_shared)}
 <table><caption>Saldo utang konsinyasi kepada anggota</caption>
 <tr><td>Saldo awal</td><td class="n">{format_idr(statement.opening_balance)}</td></tr>
 <tr><td>Hak anggota periode ini</td><td class="n">{format_idr(statement.total.net)}</td></tr>

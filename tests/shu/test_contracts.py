@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from core_mapping.rules import TAG_REFUND, TAG_VOLUME
+from core_mapping.rules import TAG_REFUND, TAG_REFUND_SHARED, TAG_VOLUME
 from ledger.chart import read_chart
 from omnikop.config import ConfigError, parse_config
 from omnikop.schema import metadata
@@ -14,7 +14,7 @@ from shu.accounts import BANK, COMPONENT_ACCOUNTS, SAVINGS_ACCOUNTS, SHU_UNDISTR
 
 
 def test_the_volume_tags_are_the_ones_the_posting_rules_write():
-    assert VOLUME_TAGS == (TAG_VOLUME, TAG_REFUND)
+    assert VOLUME_TAGS == (TAG_VOLUME, TAG_REFUND, TAG_REFUND_SHARED)
 
 
 def test_every_account_shu_books_to_is_a_postable_chart_account_with_the_right_dimension():
