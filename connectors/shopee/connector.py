@@ -233,11 +233,7 @@ class ShopeeConnector(Connector):
             try:
                 detail = fetch(group)
             except InvalidPayload as error:
-                # Persistently unreadable: land it as received so its records are quarantined, not lost.
-                request = {"path": error.endpoint, "ids": group, "context": _subset(context, group)}
-                yield FetchedPage(
-                    stream, detail_kind, request, error.body, error.http_status or 200, _now(), checkpoint
-                )
+                yield _unreadable(stream, detail_kind, error, group, context, checkpoint)
                 continue
             singles = follow(detail.data) if follow else []
             yield self._page(stream, detail_kind, detail, None if singles else checkpoint, _subset(context, group))
@@ -246,10 +242,7 @@ class ShopeeConnector(Connector):
                 try:
                     single = self.client.get_escrow_detail(order_sn)
                 except InvalidPayload as error:
-                    request = {"path": error.endpoint, "ids": [order_sn], "context": _subset(context, [order_sn])}
-                    yield FetchedPage(
-                        stream, "escrow_order", request, error.body, error.http_status or 200, _now(), last
-                    )
+                    yield _unreadable(stream, "escrow_order", error, [order_sn], context, last)
                     continue
                 yield self._page(stream, "escrow_order", single, last, _subset(context, [order_sn]))
 
@@ -266,6 +259,21 @@ class ShopeeConnector(Connector):
             request["context"] = context
         body = parse.scrub_personal_data(response.body)
         return FetchedPage(stream, kind, request, body, response.status, _now(), checkpoint)
+
+
+def _unreadable(
+    stream: str,
+    kind: str,
+    error: InvalidPayload,
+    ids: list[str],
+    context: dict[str, Any] | None,
+    checkpoint: dict[str, Any] | None,
+) -> FetchedPage:
+    """A persistently unreadable detail answer, landed as received (buyer data masked) so its records are
+    quarantined, not lost."""
+    request = {"path": error.endpoint, "ids": ids, "context": _subset(context, ids)}
+    body = parse.scrub_personal_data(error.body or b"")
+    return FetchedPage(stream, kind, request, body, error.http_status or 200, _now(), checkpoint)
 
 
 def _returned_orders(data: Any) -> list[str]:
