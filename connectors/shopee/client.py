@@ -37,6 +37,8 @@ RATE_LIMIT_PER_SECOND = 10.0
 MAX_WINDOW = timedelta(days=15)
 PAGE_SIZE = 100
 DETAIL_BATCH = 50
+ESCROW_FIRST_PAGE = 1  # get_escrow_list: "page_no min:1 default:1"
+WALLET_FIRST_PAGE = 0  # get_wallet_transaction_list: "page_no ... Default is 0"
 ORDER_DETAIL_FIELDS = "item_list,pay_time,pickup_done_time,total_amount"
 
 # error field → what the caller should do (marketplace_apis.md §1.4).
@@ -203,7 +205,12 @@ class ShopeeClient:
             Call("POST", "/api/v2/payment/get_escrow_detail_batch", json={"order_sn_list": list(order_sns)})
         )
 
+    def get_escrow_detail(self, order_sn: str) -> ApiResponse:
+        """One order's escrow: the only endpoint documenting the return refund and order-level adjustments."""
+        return self.http.call(Call("GET", "/api/v2/payment/get_escrow_detail", {"order_sn": order_sn}))
+
     def get_wallet_transactions(self, time_from: int, time_to: int, page_no: int) -> ApiResponse:
+        """``page_no`` counts from ``WALLET_FIRST_PAGE`` (documented "Default is 0"), unlike the escrow list's 1."""
         params = {
             "create_time_from": time_from,
             "create_time_to": time_to,

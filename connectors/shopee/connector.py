@@ -7,7 +7,7 @@ the first list page it had not finished.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +18,15 @@ from connectors.base.protocol import Connector, ConnectorContext, FetchedPage, L
 from connectors.base.records import Parsed
 from connectors.base.windows import Window
 from connectors.shopee import parse
-from connectors.shopee.client import DETAIL_BATCH, MAX_WINDOW, PLATFORM, RATE_LIMIT_PER_SECOND, ShopeeClient
+from connectors.shopee.client import (
+    DETAIL_BATCH,
+    ESCROW_FIRST_PAGE,
+    MAX_WINDOW,
+    PLATFORM,
+    RATE_LIMIT_PER_SECOND,
+    WALLET_FIRST_PAGE,
+    ShopeeClient,
+)
 from connectors.shopee.statuses import ADJUSTMENT_TYPES
 
 
@@ -96,7 +104,9 @@ class ShopeeConnector(Connector):
         phase_escrow = resume.get("phase", "escrow") == "escrow"
         for index in range(resume.get("chunk", 0) if phase_escrow else len(chunks), len(chunks)):
             chunk = chunks[index]
-            pager = PageNumberPaginator("page_no", has_more=lambda d: d["response"].get("more"))
+            pager = PageNumberPaginator(
+                "page_no", has_more=lambda d: d["response"].get("more"), first=ESCROW_FIRST_PAGE
+            )
             if index == resume.get("chunk") and phase_escrow:
                 pager.restore(resume)
             while not pager.done:
@@ -120,13 +130,17 @@ class ShopeeConnector(Connector):
                     "escrow_detail",
                     after,
                     {"escrow_release_time": released},
+                    follow=_returned_orders,
                 )
         # Escrows adjusted after release (refunds after completion) are not listed again by release time;
-        # the wallet's adjustment transactions name them.
+        # the wallet's adjustment transactions name them, and get_escrow_detail (the only endpoint documenting
+        # order_adjustment) gives each its adjusted escrow.
         start = resume.get("chunk", 0) if resume.get("phase") == "adjustments" else 0
         for index in range(start, len(chunks)):
             chunk = chunks[index]
-            pager = PageNumberPaginator("page_no", has_more=lambda d: d["response"].get("more"))
+            pager = PageNumberPaginator(
+                "page_no", has_more=lambda d: d["response"].get("more"), first=WALLET_FIRST_PAGE
+            )
             if index == resume.get("chunk") and resume.get("phase") == "adjustments":
                 pager.restore(resume)
             while not pager.done:
@@ -146,9 +160,9 @@ class ShopeeConnector(Connector):
                     "settlements",
                     "adjustment_scan",
                     scan,
-                    batches(adjusted, DETAIL_BATCH),
-                    self.client.get_escrow_detail_batch,
-                    "escrow_detail",
+                    batches(adjusted, 1),
+                    lambda group: self.client.get_escrow_detail(group[0]),
+                    "escrow_order",
                     after,
                 )
 
@@ -156,7 +170,9 @@ class ShopeeConnector(Connector):
         chunks = list(window.split(MAX_WINDOW))
         for index in range(resume.get("chunk", 0), len(chunks)):
             chunk = chunks[index]
-            pager = PageNumberPaginator("page_no", has_more=lambda d: d["response"].get("more"))
+            pager = PageNumberPaginator(
+                "page_no", has_more=lambda d: d["response"].get("more"), first=WALLET_FIRST_PAGE
+            )
             if index == resume.get("chunk"):
                 pager.restore(resume)
             while not pager.done:
@@ -204,21 +220,31 @@ class ShopeeConnector(Connector):
         detail_kind: str,
         after: dict[str, Any],
         context: dict[str, Any] | None = None,
+        follow: Callable[[Any], list[str]] | None = None,
     ) -> Iterator[FetchedPage]:
-        """Land a list page, then each batch of its details; the checkpoint rides on the last one."""
+        """Land a list page, then each batch of its details; the checkpoint rides on the last one.
+
+        ``follow`` names, from a detail batch, the orders whose escrow must also be read one by one with
+        ``get_escrow_detail`` (those with returns); their pages follow the batch's, before the checkpoint.
+        """
         yield self._page(stream, list_kind, listing, None if groups else after)
         for number, group in enumerate(groups, start=1):
             checkpoint = after if number == len(groups) else None
             try:
                 detail = fetch(group)
             except InvalidPayload as error:
-                # Persistently unreadable: land it as received so its records are quarantined, not lost.
-                request = {"path": error.endpoint, "ids": group, "context": _subset(context, group)}
-                yield FetchedPage(
-                    stream, detail_kind, request, error.body, error.http_status or 200, _now(), checkpoint
-                )
+                yield _unreadable(stream, detail_kind, error, group, context, checkpoint)
                 continue
-            yield self._page(stream, detail_kind, detail, checkpoint, _subset(context, group))
+            singles = follow(detail.data) if follow else []
+            yield self._page(stream, detail_kind, detail, None if singles else checkpoint, _subset(context, group))
+            for index, order_sn in enumerate(singles, start=1):
+                last = checkpoint if index == len(singles) else None
+                try:
+                    single = self.client.get_escrow_detail(order_sn)
+                except InvalidPayload as error:
+                    yield _unreadable(stream, "escrow_order", error, [order_sn], context, last)
+                    continue
+                yield self._page(stream, "escrow_order", single, last, _subset(context, [order_sn]))
 
     def _page(
         self,
@@ -233,6 +259,33 @@ class ShopeeConnector(Connector):
             request["context"] = context
         body = parse.scrub_personal_data(response.body)
         return FetchedPage(stream, kind, request, body, response.status, _now(), checkpoint)
+
+
+def _unreadable(
+    stream: str,
+    kind: str,
+    error: InvalidPayload,
+    ids: list[str],
+    context: dict[str, Any] | None,
+    checkpoint: dict[str, Any] | None,
+) -> FetchedPage:
+    """A persistently unreadable detail answer, landed as received (buyer data masked) so its records are
+    quarantined, not lost."""
+    request = {"path": error.endpoint, "ids": ids, "context": _subset(context, ids)}
+    body = parse.scrub_personal_data(error.body or b"")
+    return FetchedPage(stream, kind, request, body, error.http_status or 200, _now(), checkpoint)
+
+
+def _returned_orders(data: Any) -> list[str]:
+    """Orders of a ``get_escrow_detail_batch`` answer that have returns: their refund and adjustments are
+    documented only by ``get_escrow_detail``. Read leniently: a malformed row is the parser's to quarantine."""
+    rows = data.get("response") if isinstance(data, dict) else None
+    found = []
+    for row in rows if isinstance(rows, list) else []:
+        detail = row.get("escrow_detail") if isinstance(row, dict) else None
+        if isinstance(detail, dict) and detail.get("return_order_sn_list") and detail.get("order_sn"):
+            found.append(str(detail["order_sn"]))
+    return list(dict.fromkeys(found))
 
 
 def _subset(context: dict[str, Any] | None, ids: list[str]) -> dict[str, Any] | None:

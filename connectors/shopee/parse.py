@@ -31,7 +31,11 @@ PLATFORM = "shopee"
 _PERSONAL_TEXT = re.compile(rb'("(?:buyer_user_name|buyer_username|buyer_name)"\s*:\s*)"(?:[^"\\]|\\.)*"')
 _PERSONAL_NUMBER = re.compile(rb'("buyer_user_id"\s*:\s*)\d+')
 
-# order_income fields that are fees or rebates: field → (kind, sign applied to the reported amount).
+# Shopee's documentation gives the wallet and the escrow detail no currency field: an ID shop's money is rupiah.
+SHOP_CURRENCY = "IDR"
+
+# order_income fields that are fees or rebates: field → (kind, sign applied to the reported amount). The first
+# tuple is documented for both escrow endpoints; each endpoint documents a few of its own (doc_trees.json).
 ESCROW_COMPONENTS: tuple[tuple[str, FeeKind, int], ...] = (
     ("commission_fee", FeeKind.COMMISSION, -1),
     ("order_ams_commission_fee", FeeKind.COMMISSION, -1),
@@ -43,10 +47,15 @@ ESCROW_COMPONENTS: tuple[tuple[str, FeeKind, int], ...] = (
     ("escrow_tax", FeeKind.OTHER, -1),
     ("voucher_from_seller", FeeKind.VOUCHER_SELLER, -1),
     ("seller_coin_cash_back", FeeKind.VOUCHER_SELLER, -1),
-    ("buyer_paid_shipping_fee", FeeKind.SHIPPING_SELLER, 1),
     ("actual_shipping_fee", FeeKind.SHIPPING_SELLER, -1),
     ("reverse_shipping_fee", FeeKind.SHIPPING_SELLER, -1),
     ("shopee_shipping_rebate", FeeKind.SHIPPING_REBATE, 1),
+)
+# get_escrow_detail_batch spells the 3PL shipping discount without the "3".
+BATCH_COMPONENTS = (*ESCROW_COMPONENTS, ("shipping_fee_discount_from_pl", FeeKind.SHIPPING_REBATE, 1))
+DETAIL_COMPONENTS = (
+    *ESCROW_COMPONENTS,
+    ("buyer_paid_shipping_fee", FeeKind.SHIPPING_SELLER, 1),
     ("shipping_fee_discount_from_3pl", FeeKind.SHIPPING_REBATE, 1),
     ("seller_return_refund", FeeKind.REFUND, 1),  # reported as a negative amount
 )
@@ -178,23 +187,50 @@ def _order(shop_ref: str, item: dict[str, Any], raw: RawRef) -> Order:
 
 
 def _escrows(page: LandedPage, response: Any) -> Iterator[Parsed]:
+    """A ``get_escrow_detail_batch`` page: ``response`` is an array of ``{"escrow_detail": {...}}``.
+
+    An order with returns (``return_order_sn_list``) is left to its ``get_escrow_detail`` page, which the
+    connector lands right after this one: only that endpoint documents the return refund and the order-level
+    adjustments, so the batch's figures for it cannot balance and would only fill the quarantine.
+    """
     released = (page.request.get("context") or {}).get("escrow_release_time") or {}
-    items = response.get("order_income_list") if isinstance(response, dict) else None
-    for parsed in _each(page, items, "order_sn", lambda item, raw: _escrow(page.shop_ref, item, raw, released)):
+    details = (
+        [row.get("escrow_detail") if isinstance(row, dict) else row for row in response]
+        if isinstance(response, list)
+        else None
+    )
+    if isinstance(details, list):
+        details = [d for d in details if not (isinstance(d, dict) and d.get("return_order_sn_list"))]
+    build = lambda item, raw: _escrow(page.shop_ref, item, raw, released, BATCH_COMPONENTS)  # noqa: E731
+    for parsed in _each(page, details, "order_sn", build):
         yield check_settlement(parsed) if isinstance(parsed, Settlement) else parsed
 
 
-def _escrow(shop_ref: str, item: dict[str, Any], raw: RawRef, released: dict[str, Any]) -> Settlement:
+def _escrow_order(page: LandedPage, response: Any) -> Iterator[Parsed]:
+    """A ``get_escrow_detail`` page: one order's escrow with its return refund and order-level adjustments."""
+    released = (page.request.get("context") or {}).get("escrow_release_time") or {}
+    build = lambda item, raw: _escrow(page.shop_ref, item, raw, released, DETAIL_COMPONENTS)  # noqa: E731
+    for parsed in _each(page, [response] if isinstance(response, dict) else None, "order_sn", build):
+        yield check_settlement(parsed) if isinstance(parsed, Settlement) else parsed
+
+
+def _escrow(
+    shop_ref: str,
+    item: dict[str, Any],
+    raw: RawRef,
+    released: dict[str, Any],
+    fields: tuple[tuple[str, FeeKind, int], ...],
+) -> Settlement:
     order_sn = text(item.get("order_sn"), "order_sn")
     income = item.get("order_income")
     if not isinstance(income, dict):
         raise BadField("order_income", "is missing", "missing_field")
     components = [
         SettlementComponent(kind, sign * amount, name)
-        for name, kind, sign in ESCROW_COMPONENTS
+        for name, kind, sign in fields
         if name in income and (amount := money(income[name], f"order_income.{name}")) != 0
     ]
-    adjustments = income.get("order_adjustment") or []
+    adjustments = income.get("order_adjustment") or []  # get_escrow_detail only
     adjusted_at = None
     for index, adjustment in enumerate(adjustments):
         amount = money(adjustment.get("amount"), f"order_adjustment[{index}].amount")
@@ -218,7 +254,7 @@ def _escrow(shop_ref: str, item: dict[str, Any], raw: RawRef, released: dict[str
         settlement_ref=order_sn,
         order_ref=order_sn,
         released_at=adjusted_at or unix_time(released[order_sn], "escrow_release_time"),
-        currency=str(income.get("currency") or "IDR"),  # escrow detail has no currency field; ID shops settle in IDR
+        currency=SHOP_CURRENCY,
         gross=money(income.get("cost_of_goods_sold"), "order_income.cost_of_goods_sold", allow_negative=False),
         components=tuple(components),
         net=money(income.get(net_field), f"order_income.{net_field}"),
@@ -264,7 +300,7 @@ def _movement(shop_ref: str, item: dict[str, Any], raw: RawRef) -> WalletMovemen
         kind=kind,
         amount=money(item.get("amount"), "amount"),
         occurred_at=created,
-        currency=str(item.get("currency") or "IDR"),
+        currency=SHOP_CURRENCY,
         revision=str(item.get("status") or ""),
         raw=RawRef(raw.page_id, str(reference)),
         order_ref=str(order_sn) if order_sn else None,
@@ -335,6 +371,7 @@ def _levels(page: LandedPage, sku_ref: str, seller_sku: Any, info: Any, raw: Raw
 PARSERS: dict[str, Callable[[LandedPage, Any], Iterator[Parsed]]] = {
     "order_detail": _orders,
     "escrow_detail": _escrows,
+    "escrow_order": _escrow_order,
     "wallet_list": _wallet,
     "item_base_info": _items,
     "model_list": _models,

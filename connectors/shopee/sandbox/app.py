@@ -21,6 +21,7 @@ from connectors.shopee.sandbox import render
 from connectors.shopee.sandbox.auth import ACCESS_TTL, AuthFailure, ShopeeAuth
 
 MAX_SPAN = 15 * 86400
+DEFAULT_PAGE_SIZE = 40
 
 
 class ShopeeError(Exception):
@@ -91,7 +92,9 @@ class ShopeeSandbox(PlatformSandbox):
         @app.get("/api/v2/shop/get_shop_info")
         def shop_info(request: Request) -> Response:
             shop = self._shop(request)
-            return envelope(shop_name=self.world.shop("shopee", shop).name, region="ID", status="NORMAL")
+            # get_shop_info answers flat, with no ``error``/``message`` on success (its documented tree).
+            body = {"shop_name": self.world.shop("shopee", shop).name, "region": "ID", "status": "NORMAL"}
+            return JSONResponse({"request_id": uuid.uuid4().hex, **body})
 
         @app.get("/api/v2/order/get_order_list")
         def order_list(request: Request) -> Response:
@@ -100,7 +103,7 @@ class ShopeeSandbox(PlatformSandbox):
                 raise ShopeeError("error_param", "time_range_field must be create_time or update_time")
             start, end = _span(query, "time_from", "time_to", "order.order_list_invalid_time")
             size = _page_size(query)
-            offset = int(query.get("cursor") or 0)
+            offset = _cursor(query.get("cursor") or "")
             field = query["time_range_field"]
             orders = self._orders_by(shop, field).between(start, end)
             page = self._page(orders, offset, size, request)
@@ -124,7 +127,7 @@ class ShopeeSandbox(PlatformSandbox):
         def escrow_list(request: Request) -> Response:
             shop, query = self._shop(request), request.query_params
             start, end = _span(query, "release_time_from", "release_time_to", "error_param")
-            size, page_no = _page_size(query), _page_no(query)
+            size, page_no = _page_size(query), _page_no(query, first=1)
             released = self._released(shop).between(start, end)
             page = self._page(released, (page_no - 1) * size, size, request)
             rows = [
@@ -145,24 +148,35 @@ class ShopeeSandbox(PlatformSandbox):
                 raise ShopeeError("error_param", "order_sn_list must hold 1 to 50 order_sn")
             orders = [(sn, self.world.order("shopee", shop, sn)) for sn in wanted]
             corrupt = set(self.state.faults.corrupt_records)
-            rows = [render.escrow_detail(o, self.world.as_of, sn in corrupt) for sn, o in orders if o is not None]
-            return envelope({"order_income_list": [row for row in rows if row is not None]})
+            rows = [render.escrow_batch_row(o, self.world.as_of, sn in corrupt) for sn, o in orders if o is not None]
+            return envelope([row for row in rows if row is not None])
+
+        @app.get("/api/v2/payment/get_escrow_detail")
+        def escrow_detail(request: Request) -> Response:
+            shop, order_sn = self._shop(request), request.query_params.get("order_sn", "")
+            order = self.world.order("shopee", shop, order_sn) if order_sn else None
+            corrupt = order_sn in set(self.state.faults.corrupt_records)
+            detail = render.escrow_detail(order, self.world.as_of, corrupt) if order is not None else None
+            if detail is None:
+                raise ShopeeError("error_param", f"order_sn {order_sn!r} has no escrow detail")
+            return envelope(detail)
 
         @app.get("/api/v2/payment/get_wallet_transaction_list")
         def wallet(request: Request) -> Response:
             shop, query = self._shop(request), request.query_params
-            start, end = _span(query, "create_time_from", "create_time_to", "error_param")
-            size, page_no = _page_size(query), _page_no(query)
+            start, end = _span(query, "create_time_from", "create_time_to", "time_invalid", "time_period_too_large")
+            # page_no counts from 0 here ("Default is 0"), unlike get_escrow_list's 1.
+            size, page_no = _page_size(query), _page_no(query, first=0)
             rows = self._wallet(shop).between(start, end)
-            page = self._page(rows, (page_no - 1) * size, size, request)
-            return envelope({"transaction_list": page, "more": page_no * size < len(rows)})
+            page = self._page(rows, page_no * size, size, request)
+            return envelope({"transaction_list": page, "more": (page_no + 1) * size < len(rows)})
 
         @app.get("/api/v2/product/get_item_list")
         def item_list(request: Request) -> Response:
             shop, query = self._shop(request), request.query_params
             if not query.get("item_status"):
                 raise ShopeeError("error_param", "item_status is required")
-            size, offset = _page_size(query), int(query.get("offset") or 0)
+            size, offset = _page_size(query), _number(query, "offset", 0, minimum=0)
             products = self.world.products_of("shopee", shop)
             rows = [
                 {"item_id": int(p.item_id), "item_status": "NORMAL", "update_time": render.ts(self.world.as_of)}
@@ -261,28 +275,56 @@ def _moment(order: Any, field: str, as_of: datetime) -> int:
     return render.ts(order.created_at if field == "create_time" else order.updated_at(as_of))
 
 
-def _span(query: Any, lower: str, upper: str, error: str) -> tuple[int, int]:
+def _span(query: Any, lower: str, upper: str, error: str, too_large: str | None = None) -> tuple[int, int]:
+    """A ≤15-day window; ``error`` names an inverted one, ``too_large`` (default ``error``) one longer than 15 days."""
     try:
         start, end = int(query[lower]), int(query[upper])
     except (KeyError, ValueError):
         raise ShopeeError("error_param", f"{lower} and {upper} are required unix seconds") from None
-    if end < start or end - start > MAX_SPAN:
+    if too_large is None and (end < start or end - start > MAX_SPAN):
         raise ShopeeError(error, "Start time must be earlier than end time and diff in 15days.")
+    if end < start:
+        raise ShopeeError(error, f"The param error: {lower} bigger than {upper}.")
+    if end - start > MAX_SPAN:
+        raise ShopeeError(too_large or error, "The param error: time period too large.")
     return start, end
 
 
+def _number(query: Any, name: str, default: int, *, minimum: int) -> int:
+    """An integer parameter, or ``error_param``: a garbage value is the caller's error, never a server error."""
+    raw = query.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ShopeeError("error_param", f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ShopeeError("error_param", f"{name} should be at least {minimum}")
+    return value
+
+
 def _page_size(query: Any) -> int:
-    size = int(query.get("page_size") or 0)
-    if not 1 <= size <= 100:
+    """``page_size`` is optional on every list the connector calls; Shopee's documented default is 40."""
+    size = _number(query, "page_size", DEFAULT_PAGE_SIZE, minimum=1)
+    if size > 100:
         raise ShopeeError("error_param", "page_size should be between 1 and 100")
     return size
 
 
-def _page_no(query: Any) -> int:
-    page_no = int(query.get("page_no") or 0)
-    if page_no < 1:
-        raise ShopeeError("error_param", "page_no should be at least 1")
-    return page_no
+def _page_no(query: Any, *, first: int) -> int:
+    """``page_no`` from the endpoint's documented first page (and default); a page before it is refused."""
+    return _number(query, "page_no", first, minimum=first)
+
+
+def _cursor(raw: str) -> int:
+    """The order list's cursor: ``""`` (first page) or a ``next_cursor`` this sandbox issued; anything else is refused
+    in the error envelope, as Shopee does, instead of failing as an HTTP 500."""
+    if raw == "":
+        return 0
+    if not raw.isascii() or not raw.isdigit():
+        raise ShopeeError("error_param", f"Invalid cursor {raw!r}: pass the next_cursor of the previous page.")
+    return int(raw)
 
 
 def _id_list(raw: str, name: str) -> list[str]:

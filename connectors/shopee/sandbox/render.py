@@ -61,22 +61,16 @@ def order_detail(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str,
     }
 
 
-def escrow_detail(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str, Any] | None:
-    revision = order.settlement_at(as_of)
-    if revision is None:
+def escrow_income(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str, Any] | None:
+    """``order_income`` as ``get_escrow_detail_batch`` documents it: the escrow at release, no adjustments.
+
+    The batch documents neither ``seller_return_refund`` nor the ``order_adjustment`` fields; an order with a
+    return names it in ``return_order_sn_list`` and its refund is read from ``get_escrow_detail`` (``escrow_order``).
+    """
+    if order.settlement_at(as_of) is None:
         return None
     first = order.settlements[0]
     fees = first.fees
-    adjustments = [
-        {
-            "amount": float(later.refunds - earlier.refunds),
-            "date": ts(later.released_at),
-            "currency": "IDR",
-            "adjustment_reason": "Refund after order completion",
-        }
-        for earlier, later in zip(order.settlements, order.settlements[1:], strict=False)
-        if later.released_at <= as_of
-    ]
     income = {
         "escrow_amount": float(first.net),
         "cost_of_goods_sold": float(first.gross),
@@ -86,14 +80,9 @@ def escrow_detail(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str
         "seller_transaction_fee": float(-fees.get("PAYMENT_FEE", 0)),
         "withholding_tax": float(-fees.get("TAX_WITHHELD_PPH22", 0)),
         "voucher_from_seller": float(-fees.get("VOUCHER_SELLER", 0)),
-        "buyer_paid_shipping_fee": 0.0,
         "actual_shipping_fee": float(-fees.get("SHIPPING_SELLER", 0)),
         "shopee_shipping_rebate": float(fees.get("SHIPPING_REBATE", 0)),
         "final_shipping_fee": float(fees.get("SHIPPING_SELLER", 0) + fees.get("SHIPPING_REBATE", 0)),
-        "seller_return_refund": float(first.refunds),
-        "order_adjustment": adjustments,
-        "total_adjustment_amount": float(sum(a["amount"] for a in adjustments)),
-        "escrow_amount_after_adjustment": float(revision.net),
         "items": [
             {
                 "item_id": int(line.product.item_id),
@@ -108,11 +97,57 @@ def escrow_detail(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str
         ],
     }
     if corrupt:
-        income["escrow_amount_after_adjustment"] = float(revision.net + 1_000)
+        income["escrow_amount"] = float(first.net + 1_000)
+    return income
+
+
+def return_order_sns(order: WorldOrder, as_of: datetime) -> list[str]:
+    """The returns (refunds) of an order visible at ``as_of``: a partial return before release, late refunds after."""
+    first = order.settlements[0]
+    late = [later for later in order.settlements[1:] if later.released_at <= as_of]
+    refunds = ([first] if first.refunds else []) + late
+    return [f"{order.order_ref}R{revision.revision}" for revision in refunds]
+
+
+def escrow_batch_row(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str, Any] | None:
+    """One element of ``get_escrow_detail_batch``'s ``response`` array."""
+    income = escrow_income(order, as_of, corrupt)
+    if income is None:
+        return None
+    detail = {
+        "order_sn": order.order_ref,
+        "buyer_user_name": "pembeli_setia",
+        "return_order_sn_list": return_order_sns(order, as_of),
+        "order_income": income,
+    }
+    return {"escrow_detail": detail}
+
+
+def escrow_detail(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str, Any] | None:
+    """``get_escrow_detail``'s ``response``: the batch's income plus the return refund and order-level adjustments."""
+    income = escrow_income(order, as_of, corrupt)
+    revision = order.settlement_at(as_of)
+    if income is None or revision is None:
+        return None
+    first = order.settlements[0]
+    adjustments = [
+        {
+            "amount": float(later.refunds - earlier.refunds),
+            "date": ts(later.released_at),
+            "currency": "IDR",
+            "adjustment_reason": "Refund after order completion",
+        }
+        for earlier, later in zip(order.settlements, order.settlements[1:], strict=False)
+        if later.released_at <= as_of
+    ]
+    income["seller_return_refund"] = float(first.refunds)
+    income["order_adjustment"] = adjustments
+    income["total_adjustment_amount"] = float(sum(a["amount"] for a in adjustments))
+    income["escrow_amount_after_adjustment"] = float(revision.net + (1_000 if corrupt else 0))
     return {
         "order_sn": order.order_ref,
         "buyer_user_name": "pembeli_setia",
-        "return_order_sn_list": [],
+        "return_order_sn_list": return_order_sns(order, as_of),
         "order_income": income,
     }
 
