@@ -106,4 +106,5 @@ def settlement_from_json(text: str) -> Settlement:
         revision=data["revision"],
         raw=RawRef(**data["raw"]),
         line_gross=tuple((sku, Decimal(amount)) for sku, amount in data.get("line_gross", [])),
+        payout_ref=data.get("payout_ref"),
     )

@@ -2,7 +2,9 @@
 and in full (Stripe's rule: what reaches the balance equals the net of what was settled).
 
 Per platform, shop and order (or settlement, when it names no order) the settled nets are compared with the
-wallet credits naming that order:
+wallet credits naming that order. Where the wallet names no order but the platform links each settlement to
+the payout that pays it (TikTok Shop: a statement's ``payment_id`` is the id of a payment), the same is done
+per payout: Σ settled net of the settlements naming the payout against what the payout paid. Same rules:
 
 - credited less → ``short_payout``; nothing credited ``wallet_grace_days`` after release →
   ``wallet_credit_missing`` (younger: *awaiting wallet credit*, not a variance);
@@ -36,31 +38,84 @@ ITEM_COLUMNS = [
     "occurred_on",
     "difference",
     "result",
+    "basis",
 ]
 KEY = ["platform", "shop_ref", "ref"]
+SHOP = ["platform", "shop_ref"]
+PER_ORDER, PER_PAYOUT = "order", "payout"  # the ``basis`` of an item: what its ``ref`` is
 
 
 def wallet_credits(wallet: pd.DataFrame) -> pd.DataFrame:
-    """Completed wallet movements other than withdrawals: money the platform put into the seller balance."""
-    return wallet[(wallet["kind"] != "WITHDRAWAL") & wallet["status"].isin(["COMPLETED", ""])]
+    """Completed wallet movements other than withdrawals and payouts: money the platform put into the seller
+    balance, movement by movement (a payout is the same money seen per payout, never added to these)."""
+    return wallet[~wallet["kind"].isin(["WITHDRAWAL", "PAYOUT"]) & wallet["status"].isin(["COMPLETED", ""])]
 
 
 def per_order_shops(wallet: pd.DataFrame) -> set[tuple[str, str]]:
     """Shops whose wallet credits name the order they pay (Shopee escrow). Other platforms report the seller
-    balance in aggregate (TikTok statements, Tokopedia saldo) or have no readable wallet (GoBiz, Grab): their
-    settlements are checked in aggregate by the balance assertion instead of order by order."""
+    balance in aggregate (Tokopedia saldo: checked by the balance assertion), link settlements to payouts
+    (TikTok: ``per_payout_shops``) or have no readable wallet (GoBiz, Grab)."""
     credits = wallet_credits(wallet)
     named = credits[credits["order_ref"].notna()]
     return set(zip(named["platform"], named["shop_ref"], strict=True))
 
 
+def per_payout_shops(settlements: pd.DataFrame, wallet: pd.DataFrame) -> set[tuple[str, str]]:
+    """Shops (not matched per order) whose settlements name the payout that pays them (TikTok statements'
+    ``payment_id``): their settlements are checked payout by payout."""
+    linked = settlements[settlements["payout_ref"].notna()]
+    return set(zip(linked["platform"], linked["shop_ref"], strict=True)) - per_order_shops(wallet)
+
+
 def match_wallet(
     settlements: pd.DataFrame, wallet: pd.DataFrame, *, as_of: date, grace_days: int
 ) -> tuple[pd.DataFrame, list[VarianceDraft]]:
+    due_by = as_of - timedelta(days=grace_days)
+    items, drafts = _per_order(settlements, wallet, due_by)
+    paid, found = _per_payout(settlements, wallet, due_by)
+    items = pd.concat([items, paid], ignore_index=True) if len(paid) else items
+    items = items.astype({"settled_net": "int64", "credited": "int64", "credits": "int64", "difference": "int64"})
+    return items.sort_values(["platform", "shop_ref", "occurred_on", "ref"], ignore_index=True), drafts + found
+
+
+def _per_payout(
+    settlements: pd.DataFrame, wallet: pd.DataFrame, due_by: date
+) -> tuple[pd.DataFrame, list[VarianceDraft]]:
+    """Settlements grouped by the payout they name, against that payout. A settlement naming none yet (its
+    statement not paid) is its own item: awaiting its payout, then ``wallet_credit_missing``."""
+    shops = per_payout_shops(settlements, wallet)
+    settlements, wallet = settlements[_rows_of(settlements, SHOP, shops)], wallet[_rows_of(wallet, SHOP, shops)]
+    settlements = settlements.assign(ref=settlements["payout_ref"].fillna(settlements["settlement_ref"]))
+    paid = wallet[(wallet["kind"] == "PAYOUT") & wallet["status"].isin(["COMPLETED", ""])]
+    return _matched(settlements, paid.assign(ref=paid["movement_ref"]), set(), due_by, PER_PAYOUT)
+
+
+def _per_order(
+    settlements: pd.DataFrame, wallet: pd.DataFrame, due_by: date
+) -> tuple[pd.DataFrame, list[VarianceDraft]]:
     shops = per_order_shops(wallet)
-    shop = ["platform", "shop_ref"]
-    settlements, wallet = settlements[_rows_of(settlements, shop, shops)], wallet[_rows_of(wallet, shop, shops)]
+    settlements, wallet = settlements[_rows_of(settlements, SHOP, shops)], wallet[_rows_of(wallet, SHOP, shops)]
     settlements = settlements.assign(ref=settlements["order_ref"].fillna(settlements["settlement_ref"]))
+    credits = wallet_credits(wallet)
+    named = credits[credits["order_ref"].notna()].assign(ref=lambda frame: frame["order_ref"])
+    repeated = named[named["kind"] == "ESCROW_CREDIT"].duplicated(subset=[*KEY, "amount"], keep=False)
+    doubled = set(named[named["kind"] == "ESCROW_CREDIT"][repeated]["ref"])
+    items, drafts = _matched(settlements, named, doubled, due_by, PER_ORDER)
+    rows = []
+    for record in credits[credits["order_ref"].isna()].to_dict("records"):
+        item = _loose_credit(record)
+        rows.append(item)
+        links = {"movements": [record["movement_ref"]], "wallet_pages": [record["wallet_page"]]}
+        drafts.append(_draft(item, links))
+    if rows:
+        items = pd.concat([items, pd.DataFrame(rows, columns=ITEM_COLUMNS)], ignore_index=True)
+    return items, drafts
+
+
+def _matched(
+    settlements: pd.DataFrame, named: pd.DataFrame, doubled: set[str], due_by: date, basis: str
+) -> tuple[pd.DataFrame, list[VarianceDraft]]:
+    """Settlements and the credits naming the same ``ref``, summed per key and classified."""
     settled = collect(
         settlements,
         KEY,
@@ -70,8 +125,6 @@ def match_wallet(
             "released_on": ("released_on", MAXIMUM),
         },
     ).astype({"settled_net": "Int64"})
-    credits = wallet_credits(wallet)
-    named = credits[credits["order_ref"].notna()].assign(ref=lambda frame: frame["order_ref"])
     credited = collect(
         named,
         KEY,
@@ -82,23 +135,12 @@ def match_wallet(
             "credited_on": ("occurred_on", MAXIMUM),
         },
     ).astype({"credited": "Int64"})
-    repeated = named[named["kind"] == "ESCROW_CREDIT"].duplicated(subset=[*KEY, "amount"], keep=False)
-    doubled = set(named[named["kind"] == "ESCROW_CREDIT"][repeated]["ref"])
     merged = settled.merge(credited, on=KEY, how="outer", indicator=True)
-    items = _classify(merged, doubled, as_of - timedelta(days=grace_days))
+    items = _classify(merged, doubled, due_by).assign(basis=basis)
     variances = items[~items["result"].isin(["matched", "awaiting wallet credit"])].to_dict("records")
     links = _links(settlements, named, {(item["platform"], item["shop_ref"], item["ref"]) for item in variances})
     drafts = [_draft(item, links.get((item["platform"], item["shop_ref"], item["ref"]), {})) for item in variances]
-    rows = []
-    for record in credits[credits["order_ref"].isna()].to_dict("records"):
-        item = _loose_credit(record)
-        rows.append(item)
-        links = {"movements": [record["movement_ref"]], "wallet_pages": [record["wallet_page"]]}
-        drafts.append(_draft(item, links))
-    if rows:
-        items = pd.concat([items, pd.DataFrame(rows, columns=ITEM_COLUMNS)], ignore_index=True)
-    items = items.astype({"settled_net": "int64", "credited": "int64", "credits": "int64", "difference": "int64"})
-    return items.sort_values(["platform", "shop_ref", "occurred_on", "ref"], ignore_index=True), drafts
+    return items, drafts
 
 
 def _links(
@@ -197,6 +239,7 @@ def _loose_credit(record: dict[str, Any]) -> dict[str, Any]:
         "occurred_on": record["occurred_on"],
         "difference": int(record["amount"]),
         "result": "wallet_credit_without_settlement",
+        "basis": PER_ORDER,
     }
 
 
@@ -216,14 +259,22 @@ def _draft(item: dict[str, Any], record: dict[str, Any]) -> VarianceDraft:
         platform=item["platform"],
         shop_ref=item["shop_ref"],
         refs=(item["ref"],),
-        subject=f"order {item['ref']}" if item["settlement_ref"] else f"wallet {item['ref']}",
+        subject=_subject(item),
         occurred_on=item["occurred_on"],
         expected=item["settled_net"],
         actual=item["credited"],
         links={"documents": documents},
         detail=f"settled net {item['settled_net']}, credited {item['credited']}"
-        f" in {item['credits']} wallet movement(s)",
+        f" in {item['credits']} wallet movement(s)"
+        + (" (settlements and payout linked by the payout id)" if item["basis"] == PER_PAYOUT else ""),
     )
+
+
+def _subject(item: dict[str, Any]) -> str:
+    """The document a person looks up first: the order, the payout, or the lone settlement or movement."""
+    if item["basis"] == PER_PAYOUT:
+        return f"settlement {item['ref']}" if item["ref"] == item["settlement_ref"] else f"payout {item['ref']}"
+    return f"order {item['ref']}" if item["settlement_ref"] else f"wallet {item['ref']}"
 
 
 def _pages(value: Any) -> list[int]:

@@ -23,6 +23,7 @@ from reconciliation.actions import variance_source_ref
 from reconciliation.balance import assert_balances
 from reconciliation.categories import VarianceDraft
 from reconciliation.clearing import post_bank_matches
+from reconciliation.coverage import shop_bases
 from reconciliation.match_bank import match_bank
 from reconciliation.match_orders import match_orders
 from reconciliation.match_wallet import match_wallet
@@ -78,6 +79,7 @@ def run_reconciliation(session: Session, config: OmnikopConfig, as_of: date | No
     stock, found = check_stock(sources.stock, sources.goods, _product_lookup(session, as_of))
     result.tables["stock"] = stock
     result.drafts += found
+    result.tables["bases"] = shop_bases(sources.orders, sources.settlements, sources.wallet)
     result.saved = save_variances(session, result.drafts, as_of)
     return result
 

@@ -49,6 +49,7 @@ SETTLEMENT_COLUMNS = {
     "released_on": "object",
     "settled_gross": "int64",
     "settled_net": "int64",
+    "payout_ref": "object",  # the payout that pays it, where the platform links them (TikTok payment id)
     "settlement_page": "int64",
 }
 WALLET_COLUMNS = {
@@ -276,13 +277,14 @@ _ORDER = _DocumentShape(
 )
 _SETTLEMENT = _DocumentShape(
     columns=SETTLEMENT_COLUMNS,
-    fields=("settlement_ref", "order_ref", "released_at", "settled_gross", "settled_net"),
+    fields=("settlement_ref", "order_ref", "released_at", "settled_gross", "settled_net", "payout_ref"),
     pick=lambda data: (
         data["settlement_ref"],
         data.get("order_ref") or None,
         data["released_at"],
         text_to_minor(data["gross"]),
         text_to_minor(data["net"]),
+        data.get("payout_ref") or None,
     ),
     moments={"released_at": "released_on"},
     cutoff="released_on",

@@ -49,6 +49,9 @@ class WalletMovementKind(StrEnum):
     WITHDRAWAL = "WITHDRAWAL"
     ADJUSTMENT = "ADJUSTMENT"
     OTHER = "OTHER"
+    # The platform paying out the settlements that name it in ``Settlement.payout_ref`` (TikTok Shop's
+    # payments). The same money as the balance records' credits, seen per payout: never added to them.
+    PAYOUT = "PAYOUT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,9 @@ class Settlement:
     raw: RawRef
     # Gross per sku_ref where the platform itemises it (lets mapping split a multi-member order).
     line_gross: tuple[tuple[str, Decimal], ...] = ()
+    # The payout (a PAYOUT movement's ``movement_ref``) that pays this settlement, where the platform links the
+    # two (TikTok: the statement's ``payment_id``). Lets reconciliation check payouts that name no order.
+    payout_ref: str | None = None
 
     def component_total(self, kind: FeeKind) -> Decimal:
         return sum((c.amount for c in self.components if c.kind is kind), Decimal(0))

@@ -252,6 +252,17 @@ class TikTokClient:
         }
         return self._shop_call("GET", "/finance/202309/withdrawals", params)
 
+    def get_payments(self, create_ge: int, create_lt: int, page_token: str) -> ApiResponse:
+        params = {
+            "create_time_ge": create_ge,
+            "create_time_lt": create_lt,
+            "page_size": self.page_size,
+            "page_token": page_token,
+            "sort_field": "create_time",
+            "sort_order": "ASC",
+        }
+        return self._shop_call("GET", "/finance/202309/payments", params)
+
     def search_products(self, page_token: str) -> ApiResponse:
         params = {"page_size": self.page_size, "page_token": page_token}
         return self._shop_call("POST", "/product/202312/products/search", params, {"status": "ALL"})

@@ -10,6 +10,7 @@ fail ``check_settlement`` and go to quarantine, so an unknown fee can never vani
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -134,10 +135,20 @@ def order(shop_ref: str, item: dict[str, Any], raw: RawRef) -> Order:
 
 
 def _transactions(page: LandedPage, data: dict[str, Any]) -> Iterator[Parsed]:
+    payout = _payout_of(page)
+
     def build(item: dict[str, Any], raw: RawRef) -> Parsed:
-        return checked(transaction(page.shop_ref, item, raw, data.get("statement_time")), _settlement_key(item))
+        settlement = transaction(page.shop_ref, item, raw, data.get("statement_time"))
+        return checked(replace(settlement, payout_ref=payout), _settlement_key(item))
 
     return each(page, data.get("statement_transactions"), _settlement_key, build)
+
+
+def _payout_of(page: LandedPage) -> str | None:
+    """The payment that pays the page's statement: the statement's ``payment_id``, which the pull landed with
+    the page (the transactions answer does not repeat it). None until the statement names a payment."""
+    statement = (page.request.get("context") or {}).get("statement") or {}
+    return str(statement["payment_id"]) if statement.get("payment_id") not in (None, "", "0") else None
 
 
 def _order_of(item: dict[str, Any]) -> str | None:
@@ -214,6 +225,39 @@ def movement(page: LandedPage, item: dict[str, Any], raw: RawRef) -> WalletMovem
 WALLET_STATUS = {"SUCCESS": "COMPLETED", "PROCESSING": "PENDING", "FAILED": "FAILED", "CANCELLED": "FAILED"}
 
 
+def _payments(page: LandedPage, data: dict[str, Any]) -> Iterator[Parsed]:
+    return each(page, data.get("payments"), lambda p: p.get("id"), lambda item, raw: payment(page, item, raw))
+
+
+def payment(page: LandedPage, item: dict[str, Any], raw: RawRef) -> WalletMovement:
+    """A payment (``/finance/202309/payments``) as a PAYOUT: what TikTok actually paid for the statement whose
+    ``payment_id`` it is. ``amount`` is the money paid (after any exchange); a reserve held back is not paid
+    and so counts as missing until a later payment brings it."""
+    paid = item.get("amount")
+    if not isinstance(paid, dict):
+        raise BadField("amount", "is not a {value, currency} object", "missing_field")
+    status = text(item.get("status"), "status")
+    if status not in PAYMENT_STATUS:
+        raise BadField("status", f"unknown TikTok payment status {status!r}", "unknown_status")
+    amount = money(paid.get("value"), "amount.value")
+    return WalletMovement(
+        platform=PLATFORM,
+        shop_ref=page.shop_ref,
+        movement_ref=text(item.get("id"), "id"),
+        kind=WalletMovementKind.PAYOUT,
+        amount=amount,
+        occurred_at=unix_time(item.get("paid_time") or item.get("create_time"), "create_time"),
+        currency=text(paid.get("currency"), "amount.currency"),
+        revision=f"{status}:{amount}",
+        raw=raw,
+        status=PAYMENT_STATUS[status],
+    )
+
+
+# TikTok payment statuses (PAID, FAILED, PROCESSING) onto the canonical ones.
+PAYMENT_STATUS = {"PAID": "COMPLETED", "PROCESSING": "PENDING", "FAILED": "FAILED"}
+
+
 # --- stock ---------------------------------------------------------------------------------------------------------
 
 
@@ -254,5 +298,6 @@ PARSERS: dict[str, Callable[[LandedPage, dict[str, Any]], Iterator[Parsed]]] = {
     "tts_order_detail": _orders,
     "tts_statement_transactions": _transactions,
     "tts_withdrawals": _withdrawals,
+    "tts_payments": _payments,
     "tts_inventory": _inventory,
 }

@@ -2,8 +2,9 @@
 
 * orders: ``orders/search`` by update time (page tokens) as the index, details in batches of ≤ 50 ids;
 * settlements: daily statements whose ``statement_time`` falls in the window (the window start is taken
-  back to 00:00 UTC, the statement granularity), then each statement's transactions;
-* wallet: balance records (``withdrawals`` with all four types) by creation time;
+  back to 00:00 UTC, the statement granularity), then each statement's transactions, landed with the
+  statement's ``payment_id`` as context (the documented link from a statement to the payment that pays it);
+* wallet: balance records (``withdrawals`` with all four types), then payments, both by creation time;
 * stock: ``products/search`` as the index, ``inventory/search`` per page of ≤ 100 products.
 TikTok documents no maximum window (§6.4), so windows are not split.
 """
@@ -67,14 +68,17 @@ class TikTokPulls:
         pager.restore(resume)
         while not pager.done:
             listing = self.client.get_statements(int(start.timestamp()), window.end_ts, pager.cursor)
-            ids = [str(field(s, "id")) for s in field(listing.data, "data", "statements")]
+            statements = field(listing.data, "data", "statements")
+            ids = [str(field(s, "id")) for s in statements]
             pager.advance(listing.data)
             after = pager.state()
             yield self.pages.page("settlements", "tts_statement_list", listing, None if ids else after)
-            for number, statement_id in enumerate(ids, start=1):
-                yield from self._transactions(statement_id, after if number == len(ids) else None)
+            for number, statement in enumerate(statements, start=1):
+                yield from self._transactions(statement, after if number == len(ids) else None)
 
-    def _transactions(self, statement_id: str, after: dict[str, Any] | None) -> Iterator[FetchedPage]:
+    def _transactions(self, statement: dict[str, Any], after: dict[str, Any] | None) -> Iterator[FetchedPage]:
+        statement_id = str(statement["id"])
+        context = {"statement": {name: statement.get(name) for name in ("id", "payment_id", "payment_status")}}
         pager = _tokens()
         while not pager.done:
             try:
@@ -84,21 +88,32 @@ class TikTokPulls:
                 # Unreadable even after retries: land it for quarantine; the rest of this statement cannot
                 # be reached without the page's token.
                 request = {"path": error.endpoint, "statement_id": statement_id, "page_token": pager.cursor}
-                yield self.pages.unreadable("settlements", "tts_statement_transactions", error, request, after)
+                yield self.pages.unreadable(
+                    "settlements", "tts_statement_transactions", error, {**request, "context": context}, after
+                )
                 return
             pager.advance(page.data)
-            yield self.pages.page("settlements", "tts_statement_transactions", page, after if pager.done else None)
+            checkpoint = after if pager.done else None
+            yield self.pages.page("settlements", "tts_statement_transactions", page, checkpoint, context)
 
     def wallet(self, window: Window, resume: dict[str, Any]) -> Iterator[FetchedPage]:
+        """Balance records, then payments. The checkpoint holds both cursors (the balance records' at its top
+        level, as before payments were read, so an older checkpoint resumes and then reads the payments)."""
         if window.start >= window.end:
             return
-        pager = _tokens()
-        pager.restore(resume)
-        while not pager.done:
-            page = self.client.get_withdrawals(window.start_ts, window.end_ts, pager.cursor)
+        records, payments = _tokens(), _tokens()
+        records.restore(resume)
+        payments.restore(resume.get("payments") or {})
+        while not records.done:
+            page = self.client.get_withdrawals(window.start_ts, window.end_ts, records.cursor)
             field(page.data, "data", "withdrawals")
-            pager.advance(page.data)
-            yield self.pages.page("wallet", "tts_withdrawals", page, pager.state())
+            records.advance(page.data)
+            yield self.pages.page("wallet", "tts_withdrawals", page, {**records.state(), "payments": payments.state()})
+        while not payments.done:
+            page = self.client.get_payments(window.start_ts, window.end_ts, payments.cursor)
+            field(page.data, "data", "payments")
+            payments.advance(page.data)
+            yield self.pages.page("wallet", "tts_payments", page, {**records.state(), "payments": payments.state()})
 
     def stock(self, window: Window, resume: dict[str, Any]) -> Iterator[FetchedPage]:
         """Stock is a snapshot: the window does not apply; every active product is read."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 
 from connectors.base.protocol import Connector
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.harness import Harness
+from connectors.base.testing.truth import Summary, world_summary
 from connectors.tokopedia.client_legacy import MAX_ORDER_WINDOW, ORDER_PAGE_SIZE
 from connectors.tokopedia.client_tiktok import PAGE_SIZE
 from connectors.tokopedia.connector import TokopediaConnector
@@ -26,6 +28,24 @@ class _TokopediaHarness(Harness):
     def token_grants(self, sandbox: PlatformSandbox) -> int:
         assert isinstance(sandbox, TokopediaSandbox)
         return sandbox.token_grants()
+
+    def truth(self, world: World, shop_ref: str, stream: str, as_of: datetime | None = None) -> Summary:
+        """A TikTok shop's wallet also holds its payments: one PAYOUT per statement (a UTC day of settling),
+        of what that day's settlement revisions added to the orders' nets."""
+        summary = world_summary(world, self.platform, shop_ref, stream, as_of)
+        if stream != "wallet" or world.shop(self.platform, shop_ref).flavor != "tiktok":
+            return summary
+        as_of = as_of or world.as_of
+        days: dict[date, int] = {}
+        for order in world.orders_of(self.platform, shop_ref, as_of):
+            previous = 0
+            for revision in order.settlements:
+                if revision.released_at <= as_of:
+                    day = revision.released_at.astimezone(UTC).date()
+                    days[day] = days.get(day, 0) + revision.net - previous
+                previous = revision.net
+        payouts = Counter(("PAYOUT", amount) for amount in days.values())
+        return dict(Counter(summary) + payouts)  # type: ignore[arg-type]
 
 
 class TikTokHarness(_TokopediaHarness):

@@ -18,7 +18,18 @@ from reconciliation.report.tables import ReportData
 
 # Nothing may load from anywhere: a stray external reference becomes a console error the browser test sees.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
-ORDER = ("variances", "orders", "wallet", "balances", "withdrawals", "bank_lines", "stock", "ledger", "audit")
+ORDER = (
+    "coverage",
+    "variances",
+    "orders",
+    "wallet",
+    "balances",
+    "withdrawals",
+    "bank_lines",
+    "stock",
+    "ledger",
+    "audit",
+)
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1d2327;background:#fafafa}

@@ -9,6 +9,22 @@ from __future__ import annotations
 Column = tuple[str, str, str]  # (column, heading, kind: text | idr | int | date)
 
 SPECS: dict[str, tuple[str, list[Column]]] = {
+    "coverage": (
+        "Checks per shop and level (what could be checked, on what basis, or why not)",
+        [
+            ("platform", "Platform", "text"),
+            ("shop_ref", "Shop", "text"),
+            ("level", "Level", "text"),
+            ("checked", "Checked", "text"),
+            ("basis", "Basis", "text"),
+            ("items", "Items", "int"),
+            ("not_matched", "Not matched", "int"),
+            ("expected", "Expected", "idr"),
+            ("actual", "Actual", "idr"),
+            ("difference", "Difference", "idr"),
+            ("note", "Note", "text"),
+        ],
+    ),
     "orders": (
         "Level 1 · Order ↔ settlement",
         [
@@ -33,7 +49,8 @@ SPECS: dict[str, tuple[str, list[Column]]] = {
         [
             ("platform", "Platform", "text"),
             ("shop_ref", "Shop", "text"),
-            ("ref", "Order / movement", "text"),
+            ("basis", "Per", "text"),
+            ("ref", "Order / payout / movement", "text"),
             ("released_on", "Released", "date"),
             ("settled_net", "Settled net", "idr"),
             ("credited", "Credited to wallet", "idr"),
@@ -141,6 +158,7 @@ SPECS: dict[str, tuple[str, list[Column]]] = {
     ),
 }
 SHEETS = {  # workbook sheet → tables on it, for Excel users: one sheet per level
+    "Checks per shop": ("coverage",),
     "1 Orders-Settlements": ("orders",),
     "2 Settlements-Wallet": ("wallet", "balances"),
     "3 Wallet-Bank": ("withdrawals", "bank_lines"),

@@ -22,6 +22,7 @@ from ledger.reports import balances_by
 from omnikop.config import OmnikopConfig
 from reconciliation.actions import SUSPENSE
 from reconciliation.categories import BUCKET_ORDER, CATEGORIES, LEVELS, aging_bucket
+from reconciliation.coverage import coverage_table
 from reconciliation.models import AuditEntry, Variance
 from reconciliation.report.specs import SPECS
 from reconciliation.run import ReconResult
@@ -62,6 +63,7 @@ def build_report(session: Session, config: OmnikopConfig, result: ReconResult, p
         "bank_lines": within("bank_lines", "booked_on"),
         "stock": result.tables["stock"],
     }
+    data.tables["coverage"] = coverage_table(result.tables["bases"], data.tables)
     data.tables["variances"], data.tables["audit"] = _variances(session, start, end)
     data.tables["ledger"] = _ledger(session, config, end)
     _summarise(data)

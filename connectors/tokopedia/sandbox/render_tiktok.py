@@ -160,7 +160,7 @@ def statement(shop_ref: str, day: date, rows: list[Transaction]) -> dict[str, An
         "adjustment_amount": "0",
         "settlement_amount": money(totals["settlement_amount"]),
         "payment_status": "PAID",
-        "payment_id": f"PAY{statement_id(shop_ref, day)}",
+        "payment_id": payment_id(shop_ref, day),
     }
 
 
@@ -198,6 +198,40 @@ def transaction(t: Transaction, corrupt: bool) -> dict[str, Any]:
     if corrupt:
         rendered["settlement_amount"] = money(revenue + fee_total + 1_000)
     return rendered
+
+
+def payments(world: World, shop_ref: str, as_of: datetime) -> list[dict[str, Any]]:
+    """One payment per statement (the statement's ``payment_id``): what the platform actually paid for the
+    statement's transactions, i.e. the world's wallet credits for them (a short-paid or doubled credit shows
+    here, as in the balance records). Created, and paid, when the statement's last transaction settled. The
+    sandbox pays into the seller balance (its WITHDRAW records take the money to the bank), so it renders no
+    ``bank_account``; no exchange (IDR shops), no reserve."""
+    credited: dict[str, int] = {}
+    for entry in world.wallet_of("tokopedia", shop_ref, as_of):
+        if entry.kind != "WITHDRAWAL":
+            key = entry.movement_ref.removesuffix("-dup")  # a credit the platform booked twice pays twice
+            credited[key] = credited.get(key, 0) + entry.amount
+    rows = []
+    for day, listed in statements(world, shop_ref, as_of).values():
+        paid = sum(credited.get(f"W{t.order.order_ref}-{t.revision.revision}", 0) for t in listed)
+        created = ts(max(t.revision.released_at for t in listed))
+        value = {"value": money(paid), "currency": "IDR"}
+        rows.append(
+            {
+                "id": payment_id(shop_ref, day),
+                "create_time": created,
+                "paid_time": created,
+                "status": "PAID",
+                "amount": value,
+                "settlement_amount": value,
+                "reserve_amount": {"value": "0", "currency": "IDR"},
+            }
+        )
+    return sorted(rows, key=lambda row: (row["create_time"], row["id"]))
+
+
+def payment_id(shop_ref: str, day: date) -> str:
+    return f"PAY{statement_id(shop_ref, day)}"
 
 
 def withdrawals(world: World, shop_ref: str, as_of: datetime) -> list[dict[str, Any]]:

@@ -169,6 +169,16 @@ def add_tiktok_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
         page, following = paged(request, rows, f"withdrawals:{start}:{end}:{','.join(sorted(types))}")
         return envelope({"withdrawals": page, "next_page_token": following, "total_count": len(rows)})
 
+    @app.get(TTS_API + "/finance/202309/payments")
+    async def get_payments(request: Request) -> JSONResponse:
+        shop = await shop_of(request)
+        start, end = window(request.query_params, "create_time_ge", "create_time_lt")
+        if request.query_params.get("sort_field") != "create_time":
+            raise TikTokError(36009004, "sort_field is required and must be create_time", 400)
+        rows = [p for p in render.payments(world, shop, world.as_of) if start <= p["create_time"] < end]
+        page, following = paged(request, rows, f"payments:{start}:{end}")
+        return envelope({"payments": page, "next_page_token": following})
+
     @app.post(TTS_API + "/product/202312/products/search")
     async def search_products(request: Request) -> JSONResponse:
         shop = await shop_of(request)

@@ -153,6 +153,47 @@ def test_balance_records_are_signed_into_the_wallet_and_a_negative_settle_is_an_
     ]
 
 
+def test_a_statements_transactions_name_the_payment_the_pull_landed_them_with():
+    refund = {"id": "00000000000102", "type": "ORDER", "order_id": "576000000000000001", "currency": "IDR",
+              "after_seller_discounts_subtotal_amount": "0", "customer_order_refund_amount": "-25000",
+              "settlement_amount": "-25000"}  # fmt: skip
+    page = tts({"statement_time": 1767830400, "statement_transactions": [refund]})
+    context = {"statement": {"id": "010120260108", "payment_id": "PAY0101", "payment_status": "PAID"}}
+    [paid] = parse("tts_statement_transactions", page, "settlements", context)
+    [unpaid] = parse("tts_statement_transactions", page, "settlements", {"statement": {"payment_id": ""}})
+    [older] = parse("tts_statement_transactions", page, "settlements")  # landed before payments were read
+    assert isinstance(paid, Settlement) and paid.payout_ref == "PAY0101"
+    assert isinstance(unpaid, Settlement) and isinstance(older, Settlement)
+    assert unpaid.payout_ref is None and older.payout_ref is None and older.net == paid.net
+
+
+def test_a_payment_is_a_payout_of_what_was_paid_and_a_bad_one_is_quarantined():
+    def payment(**fields: Any) -> dict[str, Any]:
+        money = {"value": "87500", "currency": "IDR"}
+        return {"id": "PAY0101", "create_time": 1767225600, "paid_time": 1767229200, "status": "PAID",
+                "amount": money, "settlement_amount": money, "reserve_amount": {"value": "0", "currency": "IDR"},
+                **fields}  # fmt: skip
+
+    rows = [
+        payment(),
+        payment(id="PAY0102", status="PROCESSING", paid_time=0),
+        payment(id="PAY0103", status="REVERSED"),
+        payment(id="PAY0104", amount="87500"),
+    ]
+    first, pending, unknown, flat = parse("tts_payments", tts({"payments": rows, "next_page_token": ""}), "wallet")
+    assert isinstance(first, WalletMovement) and isinstance(pending, WalletMovement)
+    assert (first.kind, first.movement_ref, first.amount, first.status) == (
+        WalletMovementKind.PAYOUT,
+        "PAY0101",
+        Decimal("87500"),
+        "COMPLETED",
+    )
+    assert first.occurred_at == datetime(2026, 1, 1, 1, tzinfo=UTC) and first.order_ref is None
+    assert pending.status == "PENDING" and pending.occurred_at == datetime(2026, 1, 1, tzinfo=UTC)
+    assert isinstance(unknown, Rejected) and (unknown.reason, unknown.record_key) == ("unknown_status", "PAY0103")
+    assert isinstance(flat, Rejected) and (flat.reason, flat.record_key) == ("missing_field", "PAY0104")
+
+
 def test_an_error_envelope_or_broken_body_is_one_malformed_page():
     assert [r.reason for r in parse("tts_order_detail", {"code": 105002, "message": "expired", "data": None})] == [
         "malformed_page"
