@@ -19,6 +19,7 @@ from connectors.base.sandbox.views import SortedView, SortedViews
 from connectors.base.sandbox.world import SettlementRevision, World, WorldOrder
 from connectors.shopee.sandbox import render
 from connectors.shopee.sandbox.auth import ACCESS_TTL, AuthFailure, ShopeeAuth
+from connectors.shopee.sandbox.consent import ShopeeConsent, add_consent_routes
 
 MAX_SPAN = 15 * 86400
 
@@ -58,6 +59,7 @@ class ShopeeSandbox(PlatformSandbox):
             state_path=state_path,
         )
         self._views = SortedViews()
+        self.consent = ShopeeConsent()
         super().__init__(world)
 
     def connection_for(self, shop_ref: str, base_url: str) -> dict[str, Any]:
@@ -88,10 +90,13 @@ class ShopeeSandbox(PlatformSandbox):
             shop = str(body.get("shop_id", ""))
             return envelope(**self.auth.refresh_tokens(shop, str(body.get("refresh_token", ""))))
 
+        add_consent_routes(app, self)  # auth_partner (the seller's consent) and auth/token/get
+
         @app.get("/api/v2/shop/get_shop_info")
         def shop_info(request: Request) -> Response:
             shop = self._shop(request)
-            return envelope(shop_name=self.world.shop("shopee", shop).name, region="ID", status="NORMAL")
+            name = self.world.shop("shopee", shop).name
+            return envelope(shop_name=name, region="ID", status="NORMAL", **self.auth.authorization_times(shop))
 
         @app.get("/api/v2/order/get_order_list")
         def order_list(request: Request) -> Response:

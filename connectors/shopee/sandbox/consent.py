@@ -1,0 +1,62 @@
+"""The sandbox's side of a seller authorising omnikop: the authorisation link and the code exchange.
+
+* ``GET /api/v2/shop/auth_partner?partner_id&timestamp&sign&redirect`` (public signature, 5-minute link): on
+  the real platform the seller logs in and confirms; here the "seller" confirms at once and the answer is the
+  redirect a confirmation produces, ``<redirect>?code=…&shop_id=…`` (marketplace_apis.md §1.3). Which shop
+  logs in is ``ShopeeConsent.seller`` (default: the world's first Shopee shop), as the seller's login is.
+* ``POST /api/v2/auth/token/get`` (public signature, JSON body ``code``, ``partner_id``, ``shop_id`` or
+  ``main_account_id``): the one-time code for the shop's first token pair, answered top-level as
+  ``v2.public.get_access_token`` documents (``access_token``, ``refresh_token``, ``expire_in``, ``shop_id_list``…).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from connectors.shopee.sandbox.auth import AuthFailure
+
+if TYPE_CHECKING:
+    from connectors.shopee.sandbox.app import ShopeeSandbox
+
+AUTH_PARTNER = "/api/v2/shop/auth_partner"
+TOKEN_GET = "/api/v2/auth/token/get"
+
+
+@dataclass
+class ShopeeConsent:
+    """Who clicks "Confirm" in the sandbox: the shop that logs in (None: the world's first Shopee shop)."""
+
+    seller: str | None = None
+
+
+def with_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` added to whatever query it already has (the redirect keeps its own state)."""
+    parts = urlsplit(url)
+    query = [*parse_qsl(parts.query, keep_blank_values=True), *params.items()]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def add_consent_routes(app: FastAPI, sandbox: ShopeeSandbox) -> None:
+    from connectors.shopee.sandbox.app import _json, envelope  # app.py registers these routes: import late
+
+    auth = sandbox.auth
+
+    @app.get(AUTH_PARTNER)
+    def auth_partner(request: Request) -> Response:
+        query = dict(request.query_params)
+        auth.check(request.url.path, query, public=True)
+        redirect = query.get("redirect", "")
+        if not redirect.startswith(("http://", "https://")):
+            raise AuthFailure("error_param", "redirect is required and must be an http(s) URL")
+        shop = sandbox.consent.seller or sandbox.shop_refs()[0]
+        return RedirectResponse(with_query(redirect, code=auth.issue_code(shop), shop_id=shop), status_code=302)
+
+    @app.post(TOKEN_GET)
+    async def token_get(request: Request) -> Response:
+        auth.check(request.url.path, dict(request.query_params), public=True)
+        return envelope(**auth.grant_code(await _json(request)))
