@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from connectors.base.authorize import add_query
 from connectors.shopee.sandbox.auth import AuthFailure
 
 if TYPE_CHECKING:
@@ -34,13 +34,6 @@ class ShopeeConsent:
     seller: str | None = None
 
 
-def with_query(url: str, **params: str) -> str:
-    """``url`` with ``params`` added to whatever query it already has (the redirect keeps its own state)."""
-    parts = urlsplit(url)
-    query = [*parse_qsl(parts.query, keep_blank_values=True), *params.items()]
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
 def add_consent_routes(app: FastAPI, sandbox: ShopeeSandbox) -> None:
     from connectors.shopee.sandbox.app import _json, envelope  # app.py registers these routes: import late
 
@@ -54,7 +47,7 @@ def add_consent_routes(app: FastAPI, sandbox: ShopeeSandbox) -> None:
         if not redirect.startswith(("http://", "https://")):
             raise AuthFailure("error_param", "redirect is required and must be an http(s) URL")
         shop = sandbox.consent.seller or sandbox.shop_refs()[0]
-        return RedirectResponse(with_query(redirect, code=auth.issue_code(shop), shop_id=shop), status_code=302)
+        return RedirectResponse(add_query(redirect, code=auth.issue_code(shop), shop_id=shop), status_code=302)
 
     @app.post(TOKEN_GET)
     async def token_get(request: Request) -> Response:
