@@ -8,6 +8,7 @@ ahead of time is what lets an operator ask the seller before the syncs start fai
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -16,11 +17,15 @@ from connectors.base.authorize import authorizer_class
 from connectors.base.errors import ConfigError
 from connectors.base.registry import available_platforms
 from connectors.base.tokens import Expiry, stored_expiries
+from omnikop.config import OmnikopConfig
 
 
-def expiring_authorisations(engine: Engine, days: int, now: datetime | None = None) -> list[Expiry]:
+def expiring_authorisations(
+    engine: Engine, days: int, now: datetime | None = None, shops: Collection[tuple[str, str]] | None = None
+) -> list[Expiry]:
     """Every refresh token and authorisation ending within ``days`` of ``now`` (or already ended), soonest first:
-    the stored tokens' ends and what the platforms announced by push."""
+    the stored tokens' ends and what the platforms announced by push. ``shops`` ((platform, shop_ref) pairs)
+    narrows the list, e.g. to the configured shops, so a shop removed from omnikop.yaml stops being reported."""
     moment = now or datetime.now(UTC)
     before = moment + timedelta(days=days)
     found = stored_expiries(engine, before)
@@ -30,4 +35,11 @@ def expiring_authorisations(engine: Engine, days: int, now: datetime | None = No
         except ConfigError:
             continue  # no seller authorisation on this platform: nothing ends
         found.extend(authorizer.expiry_notices(engine, before))
+    if shops is not None:
+        wanted = {(platform, str(shop)) for platform, shop in shops}
+        found = [e for e in found if (e.platform, e.shop_ref) in wanted]
     return sorted(found, key=lambda e: (e.expires_at, e.platform, e.shop_ref, e.what))
+
+
+def configured_shops(config: OmnikopConfig) -> set[tuple[str, str]]:
+    return {(shop.platform, shop.shop_ref) for shop in config.shops}

@@ -164,7 +164,7 @@ class Expiry:
 
     def describe(self, now: datetime) -> str:
         left = self.expires_at - now
-        when = "expired" if left.total_seconds() <= 0 else f"expires in {left.days} d"
+        when = "has ended" if left.total_seconds() <= 0 else f"ends in {left.days} d {left.seconds // 3600} h"
         return (
             f"{self.platform}:{self.shop_ref} {self.what} {when} ({self.expires_at:%Y-%m-%d %H:%M} UTC, {self.source})"
         )

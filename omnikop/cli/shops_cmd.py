@@ -89,16 +89,20 @@ def yaml_snippet(platform: str, shop: str, conn_id: str) -> str:
 @app.command("expiring")
 def expiring(
     days: int = typer.Option(14, "--days", min=0, help="list what ends within this many days (or has ended)"),
+    all_shops: bool = typer.Option(
+        False, "--all", help="also shops with stored tokens that omnikop.yaml no longer lists"
+    ),
 ) -> None:
     """Shops whose refresh token or seller authorisation ends within --days; exit 1 if there are any.
 
-    Past that date syncs fail until the seller authorises again (`omnikop shops authorize`)."""
+    Past that date syncs fail until the seller authorises again (`omnikop shops authorize`). The ledger-check
+    DAG runs the same check (task `authorisations`)."""
     from datetime import UTC, datetime
 
-    from omnikop.authorizations import expiring_authorisations
+    from omnikop.authorizations import configured_shops, expiring_authorisations
 
     now = datetime.now(UTC)
-    found = expiring_authorisations(engine(), days, now)
+    found = expiring_authorisations(engine(), days, now, None if all_shops else configured_shops(config()))
     if not found:
         console.print(f"no authorisation or refresh token ends within {days} days")
         return
