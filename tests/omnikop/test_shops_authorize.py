@@ -133,7 +133,7 @@ def test_shopee_shop_authorised_end_to_end_then_synced(
 ) -> None:
     sandbox, url = shopee
     shop = sandbox.shop_refs()[-1]
-    sandbox.consent.seller = shop
+    assert requests.post(f"{url}/_sandbox/consent", json={"seller": shop}, timeout=10).json() == {"seller": shop}
     env = environment(tmp_path, database, "shopee_coop", shopee_connection(sandbox, url))
     result, landing = authorize(env, "shopee", "--shop", shop, "--conn-id", "shopee_coop")
     assert result.returncode == 0, result.stderr
@@ -198,8 +198,9 @@ def test_tiktok_shop_authorised_end_to_end_then_synced(tiktok_world: World, data
     sandbox = TokopediaSandbox(tiktok_world)
     shop = next(s.shop_ref for s in tiktok_world.shops_on("tokopedia") if s.flavor == "tiktok")
     port = free_port()
-    sandbox.consent.redirect_url = f"http://127.0.0.1:{port}/callback"  # type: ignore[attr-defined]
     with SandboxServer(sandbox.app) as server:
+        registered = {"redirect_url": f"http://127.0.0.1:{port}/callback", "seller": shop}  # as in Partner Center
+        assert requests.post(f"{server.url}/_sandbox/consent", json=registered, timeout=10).status_code == 200
         connection = sandbox.connection_for(shop, server.url)
         extra = {k: v for k, v in connection["extra"].items() if k != "refresh_token"}
         connection = {**connection, "extra": {**extra, "flavor": "tiktok"}}

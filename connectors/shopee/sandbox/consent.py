@@ -3,7 +3,8 @@
 * ``GET /api/v2/shop/auth_partner?partner_id&timestamp&sign&redirect`` (public signature, 5-minute link): on
   the real platform the seller logs in and confirms; here the "seller" confirms at once and the answer is the
   redirect a confirmation produces, ``<redirect>?code=…&shop_id=…`` (marketplace_apis.md §1.3). Which shop
-  logs in is ``ShopeeConsent.seller`` (default: the world's first Shopee shop), as the seller's login is.
+  logs in is ``ShopeeConsent.seller`` (default: the world's first Shopee shop), as the seller's login is;
+  ``POST /_sandbox/consent {"seller": …}`` sets it on a served sandbox.
 * ``POST /api/v2/auth/token/get`` (public signature, JSON body ``code``, ``partner_id``, ``shop_id`` or
   ``main_account_id``): the one-time code for the shop's first token pair, answered top-level as
   ``v2.public.get_access_token`` documents (``access_token``, ``refresh_token``, ``expire_in``, ``shop_id_list``…).
@@ -38,6 +39,11 @@ def add_consent_routes(app: FastAPI, sandbox: ShopeeSandbox) -> None:
     from connectors.shopee.sandbox.app import _json, envelope  # app.py registers these routes: import late
 
     auth = sandbox.auth
+
+    @app.post("/_sandbox/consent")
+    async def set_consent(request: Request) -> dict[str, str | None]:
+        sandbox.consent.seller = (await _json(request)).get("seller", sandbox.consent.seller)
+        return {"seller": sandbox.consent.seller}
 
     @app.get(AUTH_PARTNER)
     def auth_partner(request: Request) -> Response:

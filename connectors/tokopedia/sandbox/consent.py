@@ -5,7 +5,8 @@ seller logs in and confirms; here the "seller" (``TikTokConsent.seller``, defaul
 shop) confirms at once, and the answer is the redirect a confirmation produces: to the app's *registered*
 redirect URL (``TikTokConsent.redirect_url``, what Partner Center holds; TikTok takes none from the link) with a
 fresh one-time ``code`` and the link's ``state``. The code is exchanged at the existing
-``/api/v2/token/get`` route (``TikTokAuth.grant``).
+``/api/v2/token/get`` route (``TikTokAuth.grant``). ``POST /_sandbox/consent`` with
+``{"redirect_url": …, "seller": …}`` sets both on a served sandbox (what Partner Center and the login would).
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ class TikTokConsent:
 
 def add_consent_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
     sandbox.consent = TikTokConsent()  # type: ignore[attr-defined]
+
+    @app.post("/_sandbox/consent")
+    async def set_consent(request: Request) -> dict[str, str | None]:
+        consent: TikTokConsent = sandbox.consent  # type: ignore[attr-defined]
+        wanted = await request.json()
+        consent.redirect_url = wanted.get("redirect_url", consent.redirect_url)
+        consent.seller = wanted.get("seller", consent.seller)
+        return {"redirect_url": consent.redirect_url, "seller": consent.seller}
 
     @app.get(TTS_AUTH + AUTHORIZE)
     def authorize(request: Request) -> Response:
