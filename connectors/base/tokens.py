@@ -33,6 +33,11 @@ class StoredToken(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+# Facts about the seller's authorisation itself, not about one token pair: kept when a refresh writes a new pair
+# (``TokenStore.note``). ISO-8601 UTC strings.
+AUTHORIZED_AT, AUTHORIZATION_EXPIRES_AT = "authorized_at", "authorization_expires_at"
+STICKY_EXTRA = (AUTHORIZED_AT, AUTHORIZATION_EXPIRES_AT)
+
 GRANT_READ_TIMEOUT = 30.0  # seconds: the shortest read timeout a single-use token grant is given
 
 
@@ -92,8 +97,27 @@ class TokenStore:
             self.renewals += 1
             row.access_token, row.refresh_token = fresh.access_token, fresh.refresh_token
             row.access_expires_at, row.refresh_expires_at = fresh.access_expires_at, fresh.refresh_expires_at
-            row.extra, row.updated_at = json.dumps(fresh.extra), datetime.now(UTC)
+            kept = {k: v for k, v in json.loads(row.extra or "{}").items() if k in STICKY_EXTRA}
+            row.extra, row.updated_at = json.dumps({**kept, **fresh.extra}), datetime.now(UTC)
             return fresh
+
+    def forget(self) -> None:
+        """Drop the shop's stored pair: a new authorisation code must be exchanged, not the old refresh token
+        refreshed (``omnikop shops authorize`` on a shop that was authorised before)."""
+        with transaction(self.engine) as session:
+            row = session.get(StoredToken, (self.platform, self.shop_ref))
+            if row is not None:
+                session.delete(row)
+
+    def note(self, **facts: str) -> None:
+        """Record facts about the shop's authorisation (``STICKY_EXTRA``) next to its pair; refreshes keep them."""
+        unknown = set(facts) - set(STICKY_EXTRA)
+        if unknown:
+            raise ValueError(f"not an authorisation fact: {sorted(unknown)}")
+        self._ensure_row()
+        with transaction(self.engine) as session:
+            row = self._lock(session)
+            row.extra = json.dumps({**json.loads(row.extra or "{}"), **facts})
 
     def _ensure_row(self) -> None:
         with transaction(self.engine) as session:
@@ -125,3 +149,38 @@ def _aware(moment: datetime | None) -> datetime:
     if moment is None:
         return datetime.min.replace(tzinfo=UTC)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """A shop whose refresh token or seller authorisation ends at ``expires_at``; past that, syncs fail until the
+    seller authorises again (``omnikop shops authorize``)."""
+
+    platform: str
+    shop_ref: str
+    what: str  # "refresh token" or "authorisation"
+    expires_at: datetime
+    source: str = "connector_tokens"
+
+    def describe(self, now: datetime) -> str:
+        left = self.expires_at - now
+        when = "has ended" if left.total_seconds() <= 0 else f"ends in {left.days} d {left.seconds // 3600} h"
+        return (
+            f"{self.platform}:{self.shop_ref} {self.what} {when} ({self.expires_at:%Y-%m-%d %H:%M} UTC, {self.source})"
+        )
+
+
+def stored_expiries(engine: Engine, before: datetime) -> list[Expiry]:
+    """Every stored refresh token and recorded authorisation that ends before ``before`` (already ended ones too),
+    soonest first. Tokens without an end (client-credentials grants) never appear."""
+    found: list[Expiry] = []
+    with transaction(engine) as session:
+        for row in session.scalars(select(StoredToken)):
+            if row.refresh_token and row.refresh_expires_at is not None and _aware(row.refresh_expires_at) < before:
+                found.append(Expiry(row.platform, row.shop_ref, "refresh token", _aware(row.refresh_expires_at)))
+            recorded = json.loads(row.extra or "{}").get(AUTHORIZATION_EXPIRES_AT)
+            if recorded and _aware(datetime.fromisoformat(recorded)) < before:
+                found.append(
+                    Expiry(row.platform, row.shop_ref, "authorisation", _aware(datetime.fromisoformat(recorded)))
+                )
+    return sorted(found, key=lambda e: (e.expires_at, e.platform, e.shop_ref, e.what))

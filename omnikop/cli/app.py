@@ -20,6 +20,7 @@ from omnikop.cli import (
     mapping_cmds,
     recon_cmd,
     sandbox_cmd,
+    shops_cmd,
     shu_cmd,
     sync_cmd,
     webhooks_cmd,
@@ -50,6 +51,7 @@ app.command("demo")(demo_cmd.demo)
 app.add_typer(demo_cmd.airflow_app, name="airflow")
 app.add_typer(shu_cmd.savings, name="savings")
 app.add_typer(shu_cmd.shu, name="shu")
+app.add_typer(shops_cmd.app, name="shops")
 
 
 def main() -> None:

@@ -75,7 +75,8 @@ def sync_dag(platform: str, tenant: Tenant = DEFAULT) -> DAG:
 
 
 def ledger_check_dag(tenant: Tenant = DEFAULT) -> DAG:
-    """Re-verify every ledger invariant whenever postings land; fail loudly on any violation."""
+    """Re-verify every ledger invariant whenever postings land; fail loudly on any violation. Alongside, alert on
+    shops whose seller authorisation or refresh token ends soon (``omnikop shops expiring``)."""
     with DAG(
         tenant.prefixed("omnikop_ledger_check"),
         description="Ledger invariants (omnikop ledger check)",
@@ -93,7 +94,15 @@ def ledger_check_dag(tenant: Tenant = DEFAULT) -> DAG:
             with tenant.active():
                 return check_ledger_or_fail()
 
+        @task
+        def authorisations() -> str:
+            from omnikop.orchestration.tasks import check_authorisations_or_fail
+
+            with tenant.active():
+                return check_authorisations_or_fail()
+
         ledger_check()
+        authorisations()  # its own task: an ending authorisation is no ledger violation, and alerts on its own
     return dag
 
 

@@ -99,6 +99,37 @@ def check_ledger_or_fail() -> str:
     return report.summary()
 
 
+AUTHORIZATION_WARNING_DAYS = 14  # OMNIKOP_AUTHORIZATION_WARNING_DAYS overrides
+
+
+def check_authorisations_or_fail(now: datetime | None = None) -> str:
+    """Fail, naming each shop and date, when a configured shop's refresh token or seller authorisation ends
+    within ``OMNIKOP_AUTHORIZATION_WARNING_DAYS`` (default 14): time to ask the seller, before syncs fail."""
+    from omnikop.authorizations import configured_shops, expiring_authorisations
+    from omnikop.config import load_config
+    from omnikop.db import make_engine
+
+    config = load_config()
+    days = int(os.environ.get("OMNIKOP_AUTHORIZATION_WARNING_DAYS", AUTHORIZATION_WARNING_DAYS))
+    moment = now or datetime.now(UTC)
+    engine = make_engine(config.database_url)
+    try:
+        found = expiring_authorisations(engine, days, moment, configured_shops(config))
+    finally:
+        engine.dispose()
+    if found:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        lines = "\n".join(f"  {expiry.describe(moment)}" for expiry in found)
+        raise AirflowFailException(
+            f"{len(found)} shop authorisation(s) or refresh token(s) end within {days} days; ask each seller to"
+            f" authorise again (`omnikop shops authorize PLATFORM --shop SHOP`):\n{lines}"
+        )
+    summary = f"no shop authorisation or refresh token ends within {days} days"
+    log.info(summary)
+    return summary
+
+
 def reconcile_and_report(run_after: datetime) -> dict[str, Any]:
     """Run the matching as of the run's business day, write that month's report to
     ``reconciliation.report_dir``, then alert: when the open money variances exceed

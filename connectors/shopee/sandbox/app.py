@@ -19,6 +19,7 @@ from connectors.base.sandbox.views import SortedView, SortedViews
 from connectors.base.sandbox.world import SettlementRevision, World, WorldOrder
 from connectors.shopee.sandbox import render
 from connectors.shopee.sandbox.auth import ACCESS_TTL, AuthFailure, ShopeeAuth
+from connectors.shopee.sandbox.consent import ShopeeConsent, add_consent_routes
 
 MAX_SPAN = 15 * 86400
 DEFAULT_PAGE_SIZE = 40
@@ -59,6 +60,7 @@ class ShopeeSandbox(PlatformSandbox):
             state_path=state_path,
         )
         self._views = SortedViews()
+        self.consent = ShopeeConsent()
         super().__init__(world)
 
     def connection_for(self, shop_ref: str, base_url: str) -> dict[str, Any]:
@@ -89,11 +91,14 @@ class ShopeeSandbox(PlatformSandbox):
             shop = str(body.get("shop_id", ""))
             return envelope(**self.auth.refresh_tokens(shop, str(body.get("refresh_token", ""))))
 
+        add_consent_routes(app, self)  # auth_partner (the seller's consent) and auth/token/get
+
         @app.get("/api/v2/shop/get_shop_info")
         def shop_info(request: Request) -> Response:
             shop = self._shop(request)
             # get_shop_info answers flat, with no ``error``/``message`` on success (its documented tree).
-            body = {"shop_name": self.world.shop("shopee", shop).name, "region": "ID", "status": "NORMAL"}
+            shop_name = self.world.shop("shopee", shop).name
+            body = {"shop_name": shop_name, "region": "ID", "status": "NORMAL", **self.auth.authorization_times(shop)}
             return JSONResponse({"request_id": uuid.uuid4().hex, **body})
 
         @app.get("/api/v2/order/get_order_list")

@@ -1,6 +1,13 @@
 """The sandbox's side of Shopee auth: its own signature check (written independently of the client's
 signer), 5-minute timestamps, 4-hour access tokens, single-use refresh tokens with a 5-minute grace for the
-previous access token (marketplace_apis.md §1.2-1.3)."""
+previous access token (marketplace_apis.md §1.2-1.3), one-time 10-minute authorisation codes and shop
+authorisations that lapse after a year.
+
+Answers follow Shopee's own documentation (``v2.public.get_access_token``, ``v2.public.refresh_access_token``;
+vendored trees in ``../shared/data/contracts/shopee/``): token answers are top-level (no ``response``), the
+refresh answer names its ``partner_id`` and ``shop_id``, and a spent or unknown refresh token is
+``error_shop_refresh_token``, an expired one ``refresh_token_expired``, a lapsed authorisation
+``shop_access_expired`` (the error list of ``v2.public.refresh_access_token``)."""
 
 from __future__ import annotations
 
@@ -17,6 +24,8 @@ TIMESTAMP_WINDOW = 300
 ACCESS_TTL = 4 * 3600
 REFRESH_TTL = 30 * 86400
 GRACE = 300
+CODE_TTL = 600  # "Valid for one-time use, expires in 10 minutes" (v2.public.get_access_token)
+AUTHORIZATION_TTL = 365 * 86400  # the longest validity a seller can choose
 
 
 class AuthFailure(Exception):
@@ -35,7 +44,10 @@ class ShopeeAuth:
     access: dict[str, tuple[str, float]] = field(default_factory=dict)  # token → (shop, expires)
     refresh: dict[str, tuple[str, float, bool]] = field(default_factory=dict)  # token → (shop, expires, used)
     initial_refresh: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, tuple[str, float, bool]] = field(default_factory=dict)  # code → (shop, expires, used)
+    authorizations: dict[str, tuple[float, float]] = field(default_factory=dict)  # shop → (auth_time, expire_time)
     refresh_calls: int = 0
+    code_grants: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -45,10 +57,14 @@ class ShopeeAuth:
             self.access = {k: tuple(v) for k, v in saved["access"].items()}  # type: ignore[misc]
             self.refresh = {k: tuple(v) for k, v in saved["refresh"].items()}  # type: ignore[misc]
             self.initial_refresh = saved["initial_refresh"]
+            self.codes = {k: tuple(v) for k, v in saved.get("codes", {}).items()}  # type: ignore[misc]
+            self.authorizations = {k: tuple(v) for k, v in saved.get("authorizations", {}).items()}  # type: ignore[misc]
         for shop in sorted(self.shop_ids - set(self.initial_refresh)):
             token = f"sbx-refresh-{secrets.token_hex(12)}"
             self.initial_refresh[shop] = token
             self.refresh[token] = (shop, time.time() + REFRESH_TTL, False)
+        for shop in sorted(self.shop_ids - set(self.authorizations)):
+            self.authorizations[shop] = (time.time(), time.time() + AUTHORIZATION_TTL)
         self._save()
 
     def check(self, path: str, query: dict[str, str], public: bool) -> str | None:
@@ -78,21 +94,82 @@ class ShopeeAuth:
         return shop
 
     def refresh_tokens(self, shop: str, refresh_token: str) -> dict[str, object]:
+        """``auth/access_token/get``: a new pair for a valid, unspent refresh token of ``shop``."""
         with self.lock:
             self.refresh_calls += 1
             owner, expires, used = self.refresh.get(refresh_token, (None, 0.0, True))
-            if owner != shop or used or expires < time.time():
-                raise AuthFailure("error_param", "Invalid refresh_token.")
             now = time.time()
+            if owner != shop or used:
+                raise AuthFailure(
+                    "error_shop_refresh_token", "Your refresh token is error ,please check refresh token or shopid."
+                )
+            if expires < now:
+                raise AuthFailure("refresh_token_expired", "Your refresh_token expired.")
+            if self.authorizations.get(shop, (0.0, 0.0))[1] < now:
+                raise AuthFailure("shop_access_expired", "Your access to shop has expired.")
             self.refresh[refresh_token] = (owner, expires, True)
-            for token, (holder, until) in list(self.access.items()):
-                if holder == shop:  # the previous access token stays valid for 5 more minutes
-                    self.access[token] = (holder, min(until, now + GRACE))
-            access, renewed = f"sbx-access-{secrets.token_hex(16)}", f"sbx-refresh-{secrets.token_hex(12)}"
-            self.access[access] = (shop, now + self.access_ttl)
-            self.refresh[renewed] = (shop, now + REFRESH_TTL, False)
+            access, renewed = self._issue(shop, now)
+        return {
+            "access_token": access,
+            "refresh_token": renewed,
+            "expire_in": self.access_ttl,
+            "partner_id": self.partner_id,
+            "shop_id": int(shop),
+        }
+
+    def issue_code(self, shop: str) -> str:
+        """What a seller's click on "Confirm authorization" produces: a one-time code, and a fresh year."""
+        code = secrets.token_hex(16)
+        with self.lock:
+            now = time.time()
+            self.codes[code] = (shop, now + CODE_TTL, False)
+            self.authorizations[shop] = (now, now + AUTHORIZATION_TTL)
             self._save()
-        return {"access_token": access, "refresh_token": renewed, "expire_in": self.access_ttl}
+        return code
+
+    def grant_code(self, body: dict[str, object]) -> dict[str, object]:
+        """``auth/token/get``: body ``code``, ``partner_id`` and ``shop_id`` (or ``main_account_id``)."""
+        if str(body.get("partner_id", "")) != str(self.partner_id):
+            raise AuthFailure("invalid_partner_id", "partner_id is invalid")
+        if "shop_id" not in body:
+            if "main_account_id" in body:  # the sandbox's sellers are plain shop accounts
+                raise AuthFailure("invalid_main_acount_id", "main_account_id is invalid")  # sic: Shopee's spelling
+            raise AuthFailure("error_param", "shop_id or main_account_id is required")
+        shop = str(body["shop_id"])
+        with self.lock:
+            self.code_grants += 1
+            owner, expires, used = self.codes.get(str(body.get("code", "")), (None, 0.0, True))
+            now = time.time()
+            if owner is None or used or expires < now:
+                raise AuthFailure("invalid_code", "The code is expired or used or invalid")
+            if owner != shop:
+                raise AuthFailure("invalid_shop_id", "shop_id is invalid")
+            self.codes[str(body["code"])] = (owner, expires, True)
+            access, renewed = self._issue(shop, now)
+        return {
+            "access_token": access,
+            "refresh_token": renewed,
+            "expire_in": self.access_ttl,
+            "shop_id_list": [int(shop)],
+            "merchant_id_list": [],
+        }
+
+    def authorization_times(self, shop: str) -> dict[str, int]:
+        """``auth_time`` / ``expire_time`` of the shop's authorisation, as ``get_shop_info`` documents them."""
+        with self.lock:
+            since, until = self.authorizations.get(shop, (0.0, 0.0))
+        return {"auth_time": int(since), "expire_time": int(until)}
+
+    def _issue(self, shop: str, now: float) -> tuple[str, str]:
+        """A new pair for ``shop`` (caller holds the lock); earlier access tokens keep 5 minutes of grace."""
+        for token, (holder, until) in list(self.access.items()):
+            if holder == shop:  # the previous access token stays valid for 5 more minutes
+                self.access[token] = (holder, min(until, now + GRACE))
+        access, renewed = f"sbx-access-{secrets.token_hex(16)}", f"sbx-refresh-{secrets.token_hex(12)}"
+        self.access[access] = (shop, now + self.access_ttl)
+        self.refresh[renewed] = (shop, now + REFRESH_TTL, False)
+        self._save()
+        return access, renewed
 
     def expire_access_tokens(self) -> None:
         with self.lock:
@@ -108,6 +185,8 @@ class ShopeeAuth:
             "access": self.access,
             "refresh": self.refresh,
             "initial_refresh": self.initial_refresh,
+            "codes": self.codes,
+            "authorizations": self.authorizations,
         }
         temporary = self.state_path.with_suffix(".tmp")
         temporary.write_text(json.dumps(state))

@@ -28,6 +28,7 @@ from connectors.tokopedia.sandbox.auth import (
     load_state,
 )
 from connectors.tokopedia.sandbox.common import ACCOUNTS, FS_API, TTS_API, TTS_AUTH
+from connectors.tokopedia.sandbox.consent import add_consent_routes
 from connectors.tokopedia.sandbox.legacy import LegacyError, add_legacy_routes, error_response
 from connectors.tokopedia.sandbox.tiktok import TikTokError, add_tiktok_routes, envelope
 
@@ -121,6 +122,7 @@ class TokopediaSandbox(PlatformSandbox):
         app.exception_handler(LegacyAuthFailure)(lambda request, e: _legacy_auth_failure(request.url.path, e))
         add_tiktok_routes(app, self)
         add_legacy_routes(app, self)
+        add_consent_routes(app, self)  # the seller's consent: /oauth/authorize on the auth host
         return app
 
 
