@@ -94,13 +94,14 @@ def add_tiktok_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
     async def search_orders(request: Request) -> JSONResponse:
         shop = await shop_of(request)
         filters = _json_object(await request.body())
+        bounds = _bounds(filters)
         sort_field = request.query_params.get("sort_field", "create_time")
         sort_order = request.query_params.get("sort_order", "DESC")
         if sort_field not in ("create_time", "update_time") or sort_order not in ("ASC", "DESC"):
             raise TikTokError(36009004, "sort_field must be create_time or update_time, sort_order ASC or DESC", 400)
         as_of = world.as_of
         matching = sorted(
-            (o for o in world.orders_of("tokopedia", shop) if _matches(o, as_of, filters)),
+            (o for o in world.orders_of("tokopedia", shop) if _matches(o, as_of, bounds, filters.get("order_status"))),
             key=lambda o: (o.created_at if sort_field == "create_time" else o.updated_at(as_of), o.order_ref),
             reverse=sort_order == "DESC",
         )
@@ -208,17 +209,24 @@ TIME_FILTERS = {
 }
 
 
-def _matches(o: WorldOrder, as_of: datetime, filters: dict[str, Any]) -> bool:
+def _bounds(filters: dict[str, Any]) -> dict[str, int]:
+    """The time filters present in the body, each checked to be unix seconds."""
+    bounds = {}
+    for name in TIME_FILTERS:
+        if name in filters:
+            bound = int_param(filters, name)
+            if bound is None:
+                raise TikTokError(36009004, f"{name} must be unix seconds", 400)
+            bounds[name] = bound
+    return bounds
+
+
+def _matches(o: WorldOrder, as_of: datetime, bounds: dict[str, int], status: Any) -> bool:
     moments = {"create": unix(o.created_at), "update": unix(o.updated_at(as_of))}
-    for name, (which, lower) in TIME_FILTERS.items():
-        if name not in filters:
-            continue
-        bound = int_param(filters, name)
-        if bound is None:
-            raise TikTokError(36009004, f"{name} must be unix seconds", 400)
+    for name, bound in bounds.items():
+        which, lower = TIME_FILTERS[name]
         if (moments[which] < bound) if lower else (moments[which] >= bound):
             return False
-    status = filters.get("order_status")
     return status is None or render.STATUS[o.status_at(as_of) or "PENDING"] == status
 
 
