@@ -22,7 +22,8 @@ COMPONENT_ACCOUNTS: dict[str, str] = {
     "pembangunan_daerah": "2-1560",
 }
 # Line tags that make up a member's transaction volume (design §5); written by ``core_mapping.rules``
-# (``TAG_VOLUME``/``TAG_REFUND``/``TAG_REFUND_SHARED``; a test keeps the two in step). Volume = credits − debits over these lines.
+# (``TAG_VOLUME``/``TAG_REFUND``/``TAG_REFUND_SHARED``; a test keeps the two in step).
+# Volume = credits − debits over these lines.
 VOLUME_TAGS = ("member_volume", "member_refund", "member_refund_shared")
 SHU_MEMBER_TAG = "shu_member"
 SAVINGS_TAG = "savings"

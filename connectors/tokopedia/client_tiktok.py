@@ -2,7 +2,7 @@
 
 Connection fields (conn_type ``tokopedia``): ``host`` = API base (``https://open-api.tiktokglobalshop.com``),
 ``login`` = app_key, ``password`` = app_secret; extra ``auth_host`` = token base (default
-``https://auth.tiktok-shops.com``; the sandbox serves it under a path of its own host), ``refresh_token`` (or
+``https://auth.tiktok-shops.com``; the sandbox serves both hosts at its root), ``refresh_token`` (or
 a fresh ``auth_code``) for the shop's first token, optional ``rate_limit_per_second``. Later token pairs live
 in the token store, persisted before use. The shop is ``shop_ref`` (TikTok's shop id); its ``shop_cipher`` is
 looked up once per client from ``/authorization/202309/shops``.

@@ -56,13 +56,16 @@ def _key(item: Any, key_of: Callable[[dict[str, Any]], Any], index: int) -> str:
     return f"#{index}"
 
 
-def checked(settlement: Settlement, key: str) -> Settlement | Rejected:
+def checked(settlement: Settlement, key: str, hint: str = "") -> Settlement | Rejected:
     """``check_settlement``, with a rejection keyed like every other settlement rejection of this connector
-    (by order, where there is one) and the document's own ref kept in its details."""
+    (by order, where there is one), the document's own ref kept in its details and ``hint`` (what the
+    difference most likely is, in this platform's terms) added to its message."""
     result = check_settlement(settlement)
     if isinstance(result, Rejected):
         details = {**result.details, "settlement_ref": settlement.settlement_ref}
-        return dataclasses.replace(result, record_key=key, raw=RawRef(settlement.raw.page_id, key), details=details)
+        message = f"{result.message}: {hint}" if hint else result.message
+        raw = RawRef(settlement.raw.page_id, key)
+        return dataclasses.replace(result, record_key=key, raw=raw, details=details, message=message)
     return result
 
 

@@ -33,25 +33,36 @@ from connectors.base.records import (
 from connectors.tokopedia.parse_common import PLATFORM, checked, each, malformed, masker
 from connectors.tokopedia.statuses import TIKTOK_ORDER_STATUS, TIKTOK_WITHDRAWAL_KINDS
 
-# Statement transaction fields (type ORDER) → canonical component. Amounts are signed as TikTok reports them
-# (fees negative). 202309 names [V]; Indonesian program fees as named in the newer fee breakdown [T]; the
-# PPh 22 and seller-voucher names are unverified [I] (marketplace_apis.md §9.4) — check_settlement guards them.
+# Statement transaction fields (type ORDER) → canonical component, in the names TikTok documents for 202309
+# (TikTok's Node SDK, ``Finance202309GetTransactionsbyStatementResponseDataStatementTransactions``; the field
+# tree is tests/contracts/tiktok/doc_trees.json). Amounts are signed as TikTok reports them (fees negative). The
+# gross is ``gross_sales_amount``; seller-funded discounts (a seller voucher among them) are
+# ``seller_discount_amount``. ``sfp_service_fee_amount`` and ``voucher_xtra_service_fee_amount`` are Indonesian
+# program fees named in TikTok's 202501 fee breakdown, not in 202309: read if present, never required. TikTok
+# documents no PPh 22 withholding field: such an amount leaves the transaction unbalanced and quarantined
+# (``UNBALANCED``), never guessed.
 ORDER_COMPONENTS: tuple[tuple[str, FeeKind], ...] = (
     ("customer_order_refund_amount", FeeKind.REFUND),
     ("platform_discount_refund_amount", FeeKind.REFUND),
-    ("seller_voucher_discount_amount", FeeKind.VOUCHER_SELLER),
+    ("seller_discount_amount", FeeKind.VOUCHER_SELLER),
     ("shipping_fee_subsidy_amount", FeeKind.SHIPPING_REBATE),
     ("platform_commission_amount", FeeKind.COMMISSION),
     ("affiliate_commission_amount", FeeKind.COMMISSION),
     ("affiliate_partner_commission_amount", FeeKind.COMMISSION),
-    ("sfp_service_fee_amount", FeeKind.SERVICE_FEE),
-    ("voucher_xtra_service_fee_amount", FeeKind.SERVICE_FEE),
+    ("affiliate_ads_commission_amount", FeeKind.COMMISSION),
     ("referral_fee_amount", FeeKind.SERVICE_FEE),
     ("refund_administration_fee_amount", FeeKind.SERVICE_FEE),
+    ("sfp_service_fee_amount", FeeKind.SERVICE_FEE),
+    ("voucher_xtra_service_fee_amount", FeeKind.SERVICE_FEE),
     ("transaction_fee_amount", FeeKind.PAYMENT_FEE),
     ("shipping_fee_amount", FeeKind.SHIPPING_SELLER),
-    ("pph22_withholding_amount", FeeKind.TAX_WITHHELD_PPH22),
     ("adjustment_amount", FeeKind.ADJUSTMENT),
+)
+# What an operator reads on a transaction whose documented parts do not add up to its settlement amount.
+UNBALANCED = (
+    "TikTok settled an amount under no statement field omnikop maps; its documented 202309 fields show no"
+    " PPh 22 withholding, so withheld PPh 22 ends up here. Quarantined, not guessed: see"
+    " connectors/tokopedia/README.md (Finance fields)"
 )
 # Personal data TikTok returns with orders that accounting does not need; masked before landing.
 scrub_personal_data = masker(
@@ -139,7 +150,7 @@ def _transactions(page: LandedPage, data: dict[str, Any]) -> Iterator[Parsed]:
 
     def build(item: dict[str, Any], raw: RawRef) -> Parsed:
         settlement = transaction(page.shop_ref, item, raw, data.get("statement_time"))
-        return checked(replace(settlement, payout_ref=payout), _settlement_key(item))
+        return checked(replace(settlement, payout_ref=payout), _settlement_key(item), UNBALANCED)
 
     return each(page, data.get("statement_transactions"), _settlement_key, build)
 
@@ -167,7 +178,7 @@ def transaction(shop_ref: str, item: dict[str, Any], raw: RawRef, statement_time
     kind = text(item.get("type"), "type")
     order_id = _order_of(item)
     if kind == "ORDER":
-        gross = money(item.get("after_seller_discounts_subtotal_amount"), "after_seller_discounts_subtotal_amount")
+        gross = money(item.get("gross_sales_amount"), "gross_sales_amount")
         fields = ORDER_COMPONENTS
     else:
         # Adjustments (SHIPPING_FEE_ADJUSTMENT, PLATFORM_PENALTY, CHARGE_BACK, …) move money without a sale.

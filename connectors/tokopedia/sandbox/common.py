@@ -11,9 +11,14 @@ from fastapi import Request
 
 from connectors.base.sandbox.faults import FaultPlan
 
-# One path prefix per real host, so one server can stand in for all four.
-TTS_API = "/tts-api"  # open-api.tiktokglobalshop.com
-TTS_AUTH = "/tts-auth"  # auth.tiktok-shops.com
+# Where each real host lives on the one server. Both TikTok hosts are served at the root, exactly as a client
+# reaches them: a standard client signs the path of the URL it requests (TikTok's Node SDK) or resolves an
+# absolute API path against its base URL (``new URL(path, base)``), and either breaks under a mount prefix.
+# Their paths do not collide with each other's nor with the legacy hosts', which keep a prefix each.
+TTS_API = ""  # open-api.tiktokglobalshop.com, at the root
+TTS_AUTH = ""  # auth.tiktok-shops.com, at the root too
+TTS_API_PATHS = ("/authorization/", "/order/", "/finance/", "/product/")  # the open-api routes served
+TTS_AUTH_PATHS = ("/api/v2/token/", "/oauth/")  # the auth host's routes served (token grants, seller consent)
 FS_API = "/fs"  # fs.tokopedia.net
 ACCOUNTS = "/accounts"  # accounts.tokopedia.com
 

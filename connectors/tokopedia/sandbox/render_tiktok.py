@@ -20,17 +20,23 @@ STATUS = {
     "COMPLETED": "COMPLETED",
     "CANCELLED": "CANCELLED",
 }
-# World fee kind → statement transaction field. Verified 202309 names where they exist; Indonesian fees are
-# named as in the newer fee breakdown (sfp = "Gratis Ongkir XTRA" program) [T]; the PPh 22 and seller-voucher
-# names are the sandbox's own [I] (§9.4: the ID fee fields are the biggest open question).
+# World fee kind → statement transaction field, in the documented 202309 names only (TikTok's Node SDK,
+# ``Finance202309GetTransactionsbyStatementResponseDataStatementTransactions``; tests/contracts/tiktok/). The
+# world's service fee is rendered as ``referral_fee_amount``, the documented field the parser books as SERVICE_FEE
+# (Indonesia's program fees, ``sfp_service_fee_amount`` and the like, appear only in the 202501 fee breakdown).
+# A seller voucher is a seller-funded discount: ``seller_discount_amount``, netted in the subtotal after seller
+# discounts; ``gross_sales_amount`` is the subtotal before it.
 FEE_FIELDS = {
     "COMMISSION": "platform_commission_amount",
-    "SERVICE_FEE": "sfp_service_fee_amount",
+    "SERVICE_FEE": "referral_fee_amount",
     "PAYMENT_FEE": "transaction_fee_amount",
-    "TAX_WITHHELD_PPH22": "pph22_withholding_amount",
     "SHIPPING_SELLER": "shipping_fee_amount",
 }
-REVENUE_FIELDS = {"VOUCHER_SELLER": "seller_voucher_discount_amount", "SHIPPING_REBATE": "shipping_fee_subsidy_amount"}
+REVENUE_FIELDS = {"VOUCHER_SELLER": "seller_discount_amount", "SHIPPING_REBATE": "shipping_fee_subsidy_amount"}
+# World amounts no documented field shows: TikTok documents no PPh 22 withholding (not in 202309, not in the
+# 202501 tax breakdown). Rendered as TikTok would have to: inside ``fee_amount`` and ``settlement_amount`` under
+# no field of their own, which the parser cannot book and quarantines.
+UNNAMED = frozenset({"TAX_WITHHELD_PPH22"})
 WAREHOUSE = "7290000000000000101"
 
 
@@ -171,13 +177,14 @@ def transaction(t: Transaction, corrupt: bool) -> dict[str, Any]:
     fees = {
         kind: amount - (before.fees.get(kind, 0) if before else 0)
         for kind, amount in t.revision.fees.items()
-        if kind in FEE_FIELDS or kind in REVENUE_FIELDS
+        if kind in FEE_FIELDS or kind in REVENUE_FIELDS or kind in UNNAMED
     }
-    unknown = set(t.revision.fees) - set(FEE_FIELDS) - set(REVENUE_FIELDS)
+    unknown = set(t.revision.fees) - set(FEE_FIELDS) - set(REVENUE_FIELDS) - UNNAMED
     if unknown:
         raise ValueError(f"the TikTok sandbox cannot render fee kinds {sorted(unknown)}")
+    voucher = fees.get("VOUCHER_SELLER", 0)
     revenue = gross + refunds + sum(amount for kind, amount in fees.items() if kind in REVENUE_FIELDS)
-    fee_total = sum(amount for kind, amount in fees.items() if kind in FEE_FIELDS)
+    fee_total = sum(amount for kind, amount in fees.items() if kind not in REVENUE_FIELDS)
     rendered: dict[str, Any] = {
         "id": t.id,
         "type": "ORDER",
@@ -185,7 +192,8 @@ def transaction(t: Transaction, corrupt: bool) -> dict[str, Any]:
         "adjustment_id": "0",
         "order_create_time": ts(t.order.created_at),
         "currency": "IDR",
-        "after_seller_discounts_subtotal_amount": money(gross),
+        "gross_sales_amount": money(gross),
+        "after_seller_discounts_subtotal_amount": money(gross + voucher),
         "customer_order_refund_amount": money(refunds),
         "platform_discount_amount": "0",
         "revenue_amount": money(revenue),
@@ -194,7 +202,8 @@ def transaction(t: Transaction, corrupt: bool) -> dict[str, Any]:
         "settlement_amount": money(revenue + fee_total),
     }
     for kind, amount in fees.items():
-        rendered[FEE_FIELDS.get(kind) or REVENUE_FIELDS[kind]] = money(amount)
+        if kind not in UNNAMED:
+            rendered[FEE_FIELDS.get(kind) or REVENUE_FIELDS[kind]] = money(amount)
     if corrupt:
         rendered["settlement_amount"] = money(revenue + fee_total + 1_000)
     return rendered

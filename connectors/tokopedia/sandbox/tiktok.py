@@ -1,16 +1,19 @@
-"""TikTok Shop Partner API routes of the sandbox (hosts ``open-api…`` under ``/tts-api``, ``auth…`` under
-``/tts-auth``). Enforced: signature, timestamp, token and shop_cipher on every call; page_size 1..100; ≤50 order
-ids; required sort fields; the ``{code, message, request_id, data}`` envelope with ``code == 0`` for success."""
+"""TikTok Shop Partner API routes of the sandbox (hosts ``open-api…`` and ``auth…``, both at the server's root,
+so a client needs nothing but the base URL). Enforced: signature over the path exactly as requested, timestamp,
+token and shop_cipher on every call; page_size 1..100; ≤50 order ids; required sort fields; the
+``{code, message, request_id, data}`` envelope with ``code == 0`` for success."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from connectors.base.sandbox.world import WorldOrder
 from connectors.tokopedia.sandbox import render_tiktok as render
 from connectors.tokopedia.sandbox.common import (
     TTS_API,
@@ -46,9 +49,8 @@ def add_tiktok_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
             auth.expire_access_tokens()
         body = (await request.body()).decode("utf-8") if request.method != "GET" else ""
         query = dict(request.query_params)
-        shop = auth.check(
-            request.url.path.removeprefix(TTS_API), query, body, request.headers.get("x-tts-access-token")
-        )
+        # The path exactly as the client requested it: what TikTok's own host checks the signature over.
+        shop = auth.check(request.url.path, query, body, request.headers.get("x-tts-access-token"))
         if scoped and query.get("shop_cipher") != auth.ciphers.get(shop):
             raise TikTokError(36009004, "detail: shop_cipher is invalid", 400)
         return shop
@@ -92,13 +94,19 @@ def add_tiktok_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
     async def search_orders(request: Request) -> JSONResponse:
         shop = await shop_of(request)
         filters = _json_object(await request.body())
-        start, end = window(filters, "update_time_ge", "update_time_lt")
+        bounds = _bounds(filters)
+        sort_field = request.query_params.get("sort_field", "create_time")
+        sort_order = request.query_params.get("sort_order", "DESC")
+        if sort_field not in ("create_time", "update_time") or sort_order not in ("ASC", "DESC"):
+            raise TikTokError(36009004, "sort_field must be create_time or update_time, sort_order ASC or DESC", 400)
         as_of = world.as_of
         matching = sorted(
-            (o for o in world.orders_of("tokopedia", shop) if start <= unix(o.updated_at(as_of)) < end),
-            key=lambda o: (o.updated_at(as_of), o.order_ref),
+            (o for o in world.orders_of("tokopedia", shop) if _matches(o, as_of, bounds, filters.get("order_status"))),
+            key=lambda o: (o.created_at if sort_field == "create_time" else o.updated_at(as_of), o.order_ref),
+            reverse=sort_order == "DESC",
         )
-        page, following = paged(request, matching, f"orders:{start}:{end}")
+        scope = "orders:" + json.dumps([filters, sort_field, sort_order], sort_keys=True, separators=(",", ":"))
+        page, following = paged(request, matching, scope)
         rows = [render.order(o, as_of, corrupt=False) for o in page]
         return envelope({"orders": rows, "next_page_token": following, "total_count": len(matching)})
 
@@ -198,6 +206,38 @@ def add_tiktok_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
             render.inventory(world, p, world.as_of) for p in world.products_of("tokopedia", shop) if p.item_id in wanted
         ]
         return envelope({"inventory": rows})
+
+
+# Body filters of orders/search, every one optional (TikTok's ``Order202309GetOrderListRequestBody``): unix-second
+# bounds, ``*_ge`` inclusive and ``*_lt`` exclusive, and the order status. Others TikTok documents (shipping_type,
+# buyer_user_id, is_buyer_request_cancel, warehouse_ids) are accepted and ignored: the world does not model them.
+TIME_FILTERS = {
+    "create_time_ge": ("create", True),
+    "create_time_lt": ("create", False),
+    "update_time_ge": ("update", True),
+    "update_time_lt": ("update", False),
+}
+
+
+def _bounds(filters: dict[str, Any]) -> dict[str, int]:
+    """The time filters present in the body, each checked to be unix seconds."""
+    bounds = {}
+    for name in TIME_FILTERS:
+        if name in filters:
+            bound = int_param(filters, name)
+            if bound is None:
+                raise TikTokError(36009004, f"{name} must be unix seconds", 400)
+            bounds[name] = bound
+    return bounds
+
+
+def _matches(o: WorldOrder, as_of: datetime, bounds: dict[str, int], status: Any) -> bool:
+    moments = {"create": unix(o.created_at), "update": unix(o.updated_at(as_of))}
+    for name, bound in bounds.items():
+        which, lower = TIME_FILTERS[name]
+        if (moments[which] < bound) if lower else (moments[which] >= bound):
+            return False
+    return status is None or render.STATUS[o.status_at(as_of) or "PENDING"] == status
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
