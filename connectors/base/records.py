@@ -100,6 +100,7 @@ class SettlementComponent:
     kind: FeeKind
     amount: Decimal  # signed: negative reduces what the seller receives
     label: str = ""
+    sku_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
