@@ -3,9 +3,10 @@
 Orders are the rows of the order list (full orders; ``order`` says which times it lacks). Settlements: the fs
 API has no settlement endpoint and does not itemise Tokopedia's fees, so a settlement document is one saldo row that
 concerns an order, landed together with that order (``request.context.saldo_entry``): the sale credit
-(``Type`` 1001) has the order's product subtotal as gross, the saldo amount as net and the difference as one
-OTHER component ("deducted by Tokopedia, not itemised"); any other order row (a refund taken back later) has
-gross 0. The wallet stream reads the same saldo rows as balance movements.
+(``Type`` 1001) has the order's product subtotal as gross, the saldo amount as net and the difference split by
+``deductions_legacy`` into the buyer's refunds (from the invoice's resolution tickets, landed with it), PPh 22
+and the fees the fs API does not itemise; any other order row (a refund taken back later) has gross 0. The
+wallet stream reads the same saldo rows as balance movements.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from connectors.base.records import (
     WalletMovement,
     WalletMovementKind,
 )
+from connectors.tokopedia.deductions_legacy import PPH22_STATUTORY_BPS, deductions
 from connectors.tokopedia.parse_common import PLATFORM, checked, each, malformed, masker
 from connectors.tokopedia.statuses import LEGACY_ORDER_STATUS, SALDO_KINDS, SALDO_REFUND, SALDO_SALE
 
@@ -159,26 +161,31 @@ def _lines(item: dict[str, Any]) -> list[OrderLine]:
 
 
 def _settlements(page: LandedPage, data: Any) -> Iterator[Parsed]:
-    entry = ((page.request.get("context") or {}).get("saldo_entry")) or {}
+    context = page.request.get("context") or {}
+    entry = context.get("saldo_entry") or {}
 
     def build(item: dict[str, Any], raw: RawRef) -> Parsed:
         key = str(item.get("order_id") or invoice_of(entry.get("note")) or "")
-        return checked(settlement(page.shop_ref, item, entry, raw), key)
+        return checked(settlement(page.shop_ref, item, context, raw), key)
 
     return each(page, [data], lambda o: o.get("order_id") or invoice_of(entry.get("note")), build)
 
 
-def settlement(shop_ref: str, item: dict[str, Any], entry: dict[str, Any], raw: RawRef) -> Settlement:
+def settlement(shop_ref: str, item: dict[str, Any], context: dict[str, Any], raw: RawRef) -> Settlement:
+    """One saldo row that concerns an order (``context``: the row, and for a sale credit the invoice's resolution
+    tickets and the shop's PPh 22 rate, as the pull landed them), itemised by ``deductions_legacy``."""
+    entry = context.get("saldo_entry") or {}
     invoice = invoice_of(entry.get("note"))
     if not invoice or invoice != item.get("invoice_number"):
         raise BadField("saldo_entry.note", f"saldo row names {invoice!r}, not this order's invoice", "invoice_mismatch")
     net = money(entry.get("amount"), "saldo_entry.amount")
+    released = wib_time(entry.get("create_time"), "saldo_entry.create_time")
     lines = _lines(item)
     if entry.get("Type") == SALDO_SALE:
         gross = sum((line.amount for line in lines), Decimal(0))
-        deducted = net - gross
-        label = "deducted by Tokopedia (fees, taxes and refunds; not itemised by the fs API)"
-        components = (SettlementComponent(FeeKind.OTHER, deducted, label),) if deducted else ()
+        tickets = context.get("resolution_tickets") or []
+        rate = context.get("pph22_bps", PPH22_STATUTORY_BPS)
+        components = deductions(gross, net, released, tickets, rate)
         line_gross = tuple((line.sku_ref, line.amount) for line in lines)
     else:
         kind = FeeKind.REFUND if entry.get("Type") == SALDO_REFUND else FeeKind.OTHER
@@ -189,7 +196,7 @@ def settlement(shop_ref: str, item: dict[str, Any], entry: dict[str, Any], raw: 
         shop_ref=shop_ref,
         settlement_ref=text(entry.get("deposit_id"), "saldo_entry.deposit_id"),
         order_ref=text(item.get("order_id"), "order_id"),
-        released_at=wib_time(entry.get("create_time"), "saldo_entry.create_time"),
+        released_at=released,
         currency="IDR",
         gross=gross,
         components=components,

@@ -1,12 +1,13 @@
 """Legacy Tokopedia fs API routes of the sandbox (``fs.tokopedia.net`` under ``/fs``, ``accounts…`` under
 ``/accounts``). Enforced: Basic for the token and "no new token before expiry", Bearer + fs_id + linked shop on
 every call, order windows under 3 days (ORD_DLV_013), saldo windows ≤ 31 days, per_page limits, the
-``{header, data}`` envelope and the ``X-Ratelimit-*`` headers."""
+``{header, data}`` envelope and the ``X-Ratelimit-*`` headers. Resolution tickets are served by shop and date
+range; their range limit is not documented, so none is enforced."""
 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -137,6 +138,27 @@ def add_legacy_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
         page = page_of(rows, offset, per_page, state.faults)
         return envelope({"have_next_page": offset + per_page < len(rows), "saldo_history": page}, started)
 
+    @app.get(FS_API + "/resolution/v1/fs/{fs_id}/ticket")
+    def resolution_ticket(fs_id: str, request: Request) -> JSONResponse:
+        """Get Resolution Ticket: ``shop_id``, ``from_date``/``to_date`` as in the docs' example (YYYY-MM-DD)."""
+        started, query = time.perf_counter(), request.query_params
+        shop_id = query.get("shop_id", "")
+        if not shop_id.isdigit():
+            raise LegacyError(400, "RESO_DLV_002", "Shop ID is not valid")
+        authorised(request, fs_id, shop_id)
+        start, end = _ticket_day(query.get("from_date")), _ticket_day(query.get("to_date"))
+        if start is None or end is None or end < start:
+            raise LegacyError(400, "RESO_DLV_001", "from_date and to_date must be YYYY-MM-DD, from_date ≤ to_date")
+        shop = world.shop("tokopedia", shop_id)
+        tickets = render.resolution_tickets(world, shop_id, world.as_of, start, end)
+        data = {
+            "is_success": True,
+            "startdate": start.isoformat(),
+            "enddate": end.isoformat(),
+            "shops": [{"shop_id": int(shop_id), "shop_name": shop.name, "ticket": tickets}],
+        }
+        return envelope(data, started)
+
     @app.get(FS_API + "/inventory/v1/fs/{fs_id}/product/info")
     def product_info(fs_id: str, request: Request) -> JSONResponse:
         started, shop_id = time.perf_counter(), request.query_params.get("shop_id", "")
@@ -145,6 +167,13 @@ def add_legacy_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
         products = world.products_of("tokopedia", shop_id)
         rows = [render.product_info(world, p, world.as_of) for p in page_of(products, offset, per_page, state.faults)]
         return envelope(rows, started)
+
+
+def _ticket_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 def _saldo_bound(value: str | None, upper: bool = False) -> int | None:

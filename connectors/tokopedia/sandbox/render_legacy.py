@@ -2,19 +2,20 @@
 ISO strings in the single-order detail, WIB wall-clock strings in the saldo history.
 
 Saldo (the seller balance) shows one row per balance change, as the world's wallet has it: the sale credit of
-a completed order (``Type`` 1001, net of Tokopedia's fees, which the fs API does not itemise), a refund taken
-back after the sale was disbursed, and each withdrawal to the bank.
+a completed order (``Type`` 1001, net of Tokopedia's fees, PPh 22 and any refund before completion, none of
+which the saldo row itemises), a refund taken back after the sale was disbursed, and each withdrawal to the
+bank. A refund before completion is documented by the invoice's resolution ticket.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from connectors.base.sandbox.world import Product, WalletEntry, World, WorldOrder
-from connectors.tokopedia.sandbox.common import iso_utc, ts, wib_text
+from connectors.tokopedia.sandbox.common import WIB, iso_utc, ts, wib_text
 from connectors.tokopedia.statuses import SALDO_REFUND, SALDO_SALE, SALDO_WITHDRAWAL
 
 STATUS = {"PENDING": 100, "PAID": 220, "READY": 400, "SHIPPED": 500, "DELIVERED": 600, "COMPLETED": 700, "CANCELLED": 0}
@@ -170,6 +171,53 @@ def saldo_row(entry: WalletEntry, deposit_id: int, balance: int, invoice_number:
             "withdrawal_status": 1,
         }
     return row
+
+
+def resolution_tickets(world: World, shop_ref: str, as_of: datetime, start: date, end: date) -> list[dict[str, Any]]:
+    """The shop's resolution tickets opened between ``start`` and ``end`` (WIB dates, inclusive) and visible at
+    ``as_of``: one per order whose goods came back before completion, refunded out of its sale credit.
+
+    ``total_issued_funds`` is the world's refund; ``complaint_product`` names each returned product with its
+    quantity and the unit price the world refunds. (A refund after completion is the world's clawback, rendered
+    as its own saldo row, not as a ticket.)"""
+    tickets = []
+    for o in world.orders_of("tokopedia", shop_ref, as_of):
+        returned = o.returned_at_time(as_of)
+        if not returned or not o.settlements or o.returned_at is None:
+            continue
+        opened = o.returned_at.astimezone(WIB).date()
+        if not start <= opened <= end:
+            continue
+        products = [
+            {
+                "id": int(line.product.sku_ref),
+                "Name": line.product.name,
+                "qty": returned[line.product.sku_ref],
+                "price": line.unit_price,
+                "final_price": 0,
+                "image": "",
+            }
+            for line in o.lines
+            if line.product.sku_ref in returned
+        ]
+        day = opened.isoformat()
+        tickets.append(
+            {
+                "id": int(o.order_ref) * 10 + 1,
+                "problem_type": "Product broken/not same as description",
+                "status": "Finished",
+                "open_date": day,
+                "sla_date": day,
+                "close_date": day,
+                "invoice_number": invoice(o),
+                "solution": "Refund",
+                "complaint_product": products,
+                "fault": "Seller",
+                "shipping_amt": 0,
+                "total_issued_funds": -o.settlements[0].refunds,
+            }
+        )
+    return tickets
 
 
 def product_info(world: World, p: Product, as_of: datetime) -> dict[str, Any]:

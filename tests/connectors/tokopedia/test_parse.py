@@ -253,11 +253,15 @@ def saldo(type_code: int, amount: Any, note: str = "Transaksi Penjualan Berhasil
             "create_time": "2026-01-06 07:10:00", "saldo": 81000}  # fmt: skip
 
 
-def test_a_legacy_sale_credit_settles_the_order_gross_with_one_unitemised_deduction():
+def test_a_legacy_sale_credit_settles_the_order_gross_with_pph22_and_one_unitemised_fee_deduction():
     [doc] = parse("fs_saldo_order", fs(SINGLE), "settlements", {"saldo_entry": saldo(1001, 81000)})
     assert isinstance(doc, Settlement)
     assert (doc.order_ref, doc.settlement_ref, doc.gross, doc.net) == ("1100000001", "9200000007", 94000, 81000)
-    assert [(c.kind, c.amount) for c in doc.components] == [(FeeKind.OTHER, Decimal("-13000"))]
+    # PPh 22 at the statutory 0.5 % of 94 000 (no rate landed: the default); the rest of 13 000 is fees.
+    assert [(c.kind, c.amount) for c in doc.components] == [
+        (FeeKind.TAX_WITHHELD_PPH22, Decimal("-470")),
+        (FeeKind.OTHER, Decimal("-12530")),
+    ]
     assert doc.released_at == datetime(2026, 1, 6, 0, 10, tzinfo=UTC)  # 07:10 WIB
 
 
