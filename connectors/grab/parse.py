@@ -34,6 +34,7 @@ from connectors.grab.statuses import ORDER_STATE, RANK
 
 PLATFORM = "grab"
 Parser = Callable[[LandedPage, str], Iterator[Parsed]]
+CAMPAIGN_PARTS = frozenset({"basket_amount", "delivery_fee"})  # OrderCampaign.deductedPart (Grab SDK)
 
 
 def parse_page(page: LandedPage, currency: str = "IDR") -> Iterator[Parsed]:
@@ -146,10 +147,20 @@ def _line(item: Any, where: str, exponent: int, discount: Decimal) -> OrderLine:
 
 def _campaign_discounts(order: dict[str, Any], items: list[Any], exponent: int) -> dict[int, Decimal]:
     """Merchant-funded campaign amounts per item index. A campaign on several items (or on the basket) is split
-    evenly in minor units, the remainder to the first, so the lines still add up to the order exactly."""
+    evenly in minor units, the remainder to the first, so the lines still add up to the order exactly.
+
+    Only ``deductedPart: basket_amount`` reduces the items; a ``delivery_fee`` campaign reduces the delivery fee,
+    which is no item's price. Any other part (the SDK's enum has only these two) is quarantined, not guessed."""
     ids = [str(item.get("id")) if isinstance(item, dict) else "" for item in items]
     per_item: dict[int, int] = {}
     for index, campaign in enumerate(order.get("campaigns") or []):
+        part = campaign.get("deductedPart")
+        if part not in CAMPAIGN_PARTS:
+            raise BadField(
+                f"campaigns[{index}].deductedPart", f"{part!r} is not a documented part", "unknown_campaign_part"
+            )
+        if part == "delivery_fee":
+            continue
         amount = campaign.get("deductedAmount")
         minor_units(amount, exponent, f"campaigns[{index}].deductedAmount")
         applied = [ids.index(str(i)) for i in campaign.get("appliedItemIDs") or [] if str(i) in ids] or list(
