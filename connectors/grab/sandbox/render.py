@@ -1,5 +1,5 @@
 """The sandbox world in Grab's dialect: orders with money in minor units (exponent 2 for IDR), RFC3339 UTC
-times, push events (Submit Order, Push Order State), the menu and settlement report rows.
+times, push events (Submit Order, Push Order State) and settlement report rows.
 
 Receiver data (name, phones, address) and eater notes are included as Grab sends them, so stripping is
 tested. Only what happened up to the world clock is rendered.
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from connectors.base.sandbox.world import Product, SettlementRevision, World, WorldOrder
+from connectors.base.sandbox.world import SettlementRevision, World, WorldOrder
 
 STATE = {
     "PENDING": "PENDING",
@@ -113,24 +113,6 @@ def push_events(o: WorldOrder, as_of: datetime, corrupt: bool) -> list[tuple[dat
                 "state": state, "driverETA": 300, "code": "", "message": ""}  # fmt: skip
         events.append((moment, f"state:{o.order_ref}:{state}", "order_state", body))
     return events
-
-
-def menu(world: World, products: list[Product], as_of: datetime, corrupt: set[str]) -> dict[str, Any]:
-    items = []
-    for p in products:
-        level = world.stock_of(p, as_of)
-        items.append(
-            {
-                "id": p.seller_sku,
-                "grabItemID": p.sku_ref,
-                "name": p.name,
-                "price": minor(p.price),
-                "availableStatus": "AVAILABLE" if level > 0 else "UNAVAILABLE",
-                "maxStock": "many" if p.sku_ref in corrupt else max(level, 0),
-            }
-        )
-    return {"currency": {"code": "IDR", "symbol": "Rp", "exponent": EXPONENT},
-            "categories": [{"id": "cat-1", "name": "Menu", "items": items}]}  # fmt: skip
 
 
 def report_rows(world: World, shop_ref: str, start: datetime, end: datetime) -> list[list[Any]]:
