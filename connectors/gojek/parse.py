@@ -102,10 +102,11 @@ def _line(item: Any, where: str) -> OrderLine:
 
 
 def _with_promotions(order: dict[str, Any], lines: list[OrderLine]) -> list[OrderLine]:
-    """Merchant-side promotions as line discounts: Σ price × quantity + ``takeaway_charges`` − ``order_total``,
+    """Order-level promotions as line discounts: Σ price × quantity + ``takeaway_charges`` − ``order_total``,
     spread over the lines in proportion to their value (largest remainder, whole rupiah), so Σ lines =
-    ``order_total`` exactly. The inner fields of ``applied_promotions`` are not in the documentation read, so
-    they are not read; an order whose money does not add up is quarantined, never guessed (README § Orders)."""
+    ``order_total`` exactly. (An item promotion is already in the item's ``price``.) The inner fields of
+    ``applied_promotions`` are not in the documentation read, so they are not read; an order whose money does not
+    add up is quarantined, never guessed (README § Orders)."""
     total = money(order.get("order_total"), "order.order_total", allow_negative=False)
     takeaway = money(order.get("takeaway_charges") or 0, "order.takeaway_charges", allow_negative=False)
     if takeaway:

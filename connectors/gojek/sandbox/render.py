@@ -56,16 +56,17 @@ def order_events(order: WorldOrder, as_of: datetime, corrupt: bool) -> list[tupl
 
 
 def _order_event(order: WorldOrder, name: str, moment: datetime, corrupt: bool) -> dict[str, Any]:
-    """A ``gofood.order.*`` event as GoBiz documents it. Items carry the unit price (no per-line discount field
-    exists); the seller's discounts are the order's ``applied_promotions``, so ``order_total`` is the items less
-    them. The world has no takeaway charges (``takeaway_charges: 0``)."""
+    """A ``gofood.order.*`` event as GoBiz documents it. No per-line discount field exists: an item promotion
+    shows in the item's ``price`` (what the eater pays per unit) and is listed in the order's
+    ``applied_promotions`` [I], so ``order_total`` = Σ price × quantity. The world has no order-level promotion
+    and no takeaway charges (``takeaway_charges: 0``)."""
     items = [
         {
             "id": line.product.sku_ref,
             "external_id": line.product.seller_sku,
             "name": line.product.name,
             "quantity": line.quantity,
-            "price": line.unit_price,
+            "price": line.unit_price - line.unit_discount,
             "notes": "jangan pedas",
             "variants": [],
         }
