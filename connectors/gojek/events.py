@@ -1,13 +1,16 @@
 """A GoBiz webhook body → what to land: its outlet, event id, stream/kind, and the body without personal data.
 
 Kept (allowlist; everything else is dropped before landing, including any field GoBiz adds later):
-``header`` {event_name, event_id, timestamp, version}; ``body`` {service_type, outlet.id, order {order_number,
-status, currency, created_at, order_total, order_items [id, external_id, name, quantity, price,
-merchant_discount, variants [id, external_id, name, price]], cancellation_detail {reason, cancelled_by}},
-transaction {id, order_number, status, currency, gross_amount, settled_at}}.
-Dropped: ``customer`` and ``driver`` (names, phones), delivery addresses and coordinates, notes to the
-merchant, and anything not listed. The cleaned event is re-serialised deterministically (sorted keys), so a
-re-delivered event lands as the identical page; GoBiz amounts are integer rupiah, so nothing is rounded.
+``header`` {event_name, event_id, timestamp, version}; ``body`` {service_type, outlet {id, external_outlet_id},
+order {order_number, status, currency, created_at, order_total, takeaway_charges, applied_promotions (whole: it
+is money, and its inner fields are not shown in the documentation read, see README), order_items [id,
+external_id, name, quantity, price, variants [id, external_id, name]], cancellation_detail {reason,
+cancelled_by}}, transaction {id, order_number, status, currency, gross_amount, settled_at}}.
+Dropped: ``customer`` (id, name) and ``driver``, the delivery ``pin``, ``cutlery_requested``, item ``notes`` (free
+text from the eater), and anything not listed. Money is never dropped: ``order_total``, ``takeaway_charges`` and
+``applied_promotions`` are what the parser needs to book the order exactly. The cleaned event is re-serialised
+deterministically (sorted keys), so a re-delivered event lands as the identical page; GoBiz amounts are integer
+rupiah, so nothing is rounded.
 """
 
 from __future__ import annotations
@@ -26,20 +29,21 @@ _ITEM: Spec = {
     "name": True,
     "quantity": True,
     "price": True,
-    "merchant_discount": True,
-    "variants": {"id": True, "external_id": True, "name": True, "price": True},
+    "variants": {"id": True, "external_id": True, "name": True},
 }
 KEEP: Spec = {
     "header": {"event_name": True, "event_id": True, "timestamp": True, "version": True},
     "body": {
         "service_type": True,
-        "outlet": {"id": True},
+        "outlet": {"id": True, "external_outlet_id": True},
         "order": {
             "order_number": True,
             "status": True,
             "currency": True,
             "created_at": True,
             "order_total": True,
+            "takeaway_charges": True,
+            "applied_promotions": True,
             "order_items": _ITEM,
             "cancellation_detail": {"reason": True, "cancelled_by": True},
         },

@@ -10,6 +10,8 @@ not the commission or net (§4.4), so the settlement report is the source of set
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from connectors.base.amounts import BadField, iso_time, money, quantity, text
@@ -66,6 +68,7 @@ def _order(page: LandedPage, header: dict[str, Any], order: dict[str, Any], name
     if not isinstance(items, list) or not items:
         raise BadField("order.order_items", "order has no items", "missing_field")
     lines = [_line(item, f"order_items[{index}]") for index, item in enumerate(items)]
+    lines = _with_promotions(order, lines)
     updated = iso_time(header.get("timestamp"), "header.timestamp")
     return Order(
         platform=PLATFORM,
@@ -85,20 +88,55 @@ def _order(page: LandedPage, header: dict[str, Any], order: dict[str, Any], name
 
 
 def _line(item: Any, where: str) -> OrderLine:
+    """``price`` is the unit price the eater pays for the item with its variants (variants carry no price in
+    GoBiz's payload); discounts come from the order's promotions, never from a per-line field."""
     if not isinstance(item, dict):
         raise BadField(where, "is not an object", "malformed_record")
-    unit = money(item.get("price"), f"{where}.price", allow_negative=False)
-    for index, variant in enumerate(item.get("variants") or []):  # paid add-ons are part of the unit price
-        unit += money(variant.get("price") or 0, f"{where}.variants[{index}].price", allow_negative=False)
-    discount = money(item.get("merchant_discount") or 0, f"{where}.merchant_discount", allow_negative=False)
     return OrderLine(
         sku_ref=text(item.get("id"), f"{where}.id"),
         seller_sku=str(item["external_id"]) if item.get("external_id") else None,
         name=str(item.get("name") or ""),
         quantity=quantity(item.get("quantity"), f"{where}.quantity"),
-        unit_price=unit,
-        discount=discount,
+        unit_price=money(item.get("price"), f"{where}.price", allow_negative=False),
     )
+
+
+def _with_promotions(order: dict[str, Any], lines: list[OrderLine]) -> list[OrderLine]:
+    """Order-level promotions as line discounts: Σ price × quantity + ``takeaway_charges`` − ``order_total``,
+    spread over the lines in proportion to their value (largest remainder, whole rupiah), so Σ lines =
+    ``order_total`` exactly. (An item promotion is already in the item's ``price``.) The inner fields of
+    ``applied_promotions`` are not in the documentation read, so they are not read; an order whose money does not
+    add up is quarantined, never guessed (README § Orders)."""
+    total = money(order.get("order_total"), "order.order_total", allow_negative=False)
+    takeaway = money(order.get("takeaway_charges") or 0, "order.takeaway_charges", allow_negative=False)
+    if takeaway:
+        raise BadField(
+            "order.takeaway_charges",
+            f"{takeaway}: the canonical order has no charge outside its lines, so it is not booked as a sale",
+            "takeaway_charges_not_mapped",
+        )
+    values = [line.unit_price * line.quantity for line in lines]
+    discount = sum(values, Decimal(0)) + takeaway - total
+    if discount < 0:
+        raise BadField("order.order_total", f"{total} exceeds the items' {sum(values)}", "order_total_mismatch")
+    if not discount:
+        return lines
+    if not order.get("applied_promotions"):
+        raise BadField(
+            "order.order_total", f"{discount} below the items with no applied_promotions", "unexplained_discount"
+        )
+    shares = _split(int(discount), [int(value) for value in values])
+    return [replace(line, discount=Decimal(share)) for line, share in zip(lines, shares, strict=True)]
+
+
+def _split(amount: int, weights: list[int]) -> list[int]:
+    """``amount`` in whole rupiah over ``weights`` by largest remainder (ties to the earlier line)."""
+    whole = sum(weights)
+    shares = [amount * weight // whole for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % whole), i))
+    for index in by_remainder[: amount - sum(shares)]:
+        shares[index] += 1
+    return shares
 
 
 # --- catalog -----------------------------------------------------------------------------------------------

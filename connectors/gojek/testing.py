@@ -53,7 +53,7 @@ class GojekHarness(Harness):
 class GojekPushHarness(PushHarness):
     platform = "gojek"
     world_config = WORLD
-    personal_data = ("Budi Santoso", "+6281234567890", "Agus Driver", "Jl. Melati", "titip di satpam", "B 1234 XYZ")
+    personal_data = ("Budi Santoso", "Agus Driver", "jangan pedas")
 
     def sandbox(self, world: World) -> PlatformSandbox:
         return GojekSandbox(world)

@@ -168,6 +168,3 @@ class GrabClient:
             raise ValueError(f"Grab lists 1 to {MAX_ORDER_IDS} orderIDs per call, not {len(order_ids)}")
         params = {"merchantID": self.merchant_id, "orderIDs": list(order_ids)}
         return self.http.call(Call("GET", "/partner/v1/orders", params))
-
-    def get_menu(self) -> ApiResponse:
-        return self.http.call(Call("GET", "/partner/v1/merchant/menu", {"merchantID": self.merchant_id}))

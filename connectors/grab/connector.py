@@ -4,7 +4,9 @@ Orders reach omnikop pushed (Submit Order, Push Order State → the webhook rece
 by-date backfill, not an update-time feed: ``pull("orders", window)`` lists every order of each merchant day
 (Jakarta time) the window touches, page by page while ``more``. ``pull("settlements", window)`` reads the
 same lists for ``merchantEarning``; settlement reports (files) complete them. ``refetch_orders`` re-reads
-orders a state push named (≤10 ids per call). ``stock`` is the menu's availability.
+orders a state push named (≤10 ids per call). There is no ``stock`` stream: Grab has no partner-side "get menu"
+(Grab pulls the menu from the partner's Get Menu endpoint and takes availability pushed to ``PUT /partner/v1/menu``
+/ ``batch/menu``), so Grab stock comes from omnikop's own books, not from Grab.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def merchant_days(window: Window) -> list[date]:
 class GrabConnector(Connector):
     platform = PLATFORM
     connection_type = "grab"
-    streams = ("orders", "settlements", "stock")
+    streams = ("orders", "settlements")
     push_streams = ("orders", "settlements")
     rate_limit_per_second = RATE_LIMIT_PER_SECOND
 
@@ -49,14 +51,17 @@ class GrabConnector(Connector):
         self.currency = str(context.connection.extra.get("currency") or "IDR")
 
     def check(self) -> None:
-        self.client.get_menu()
+        """Token and merchant in one call Grab has: today's first order list page (Jakarta day)."""
+        self.client.list_orders(datetime.now(MERCHANT_DAY).date(), 1)
 
     def pull(self, stream: str, window: Window, resume: dict[str, Any] | None = None) -> Iterator[FetchedPage]:
         if stream in ("orders", "settlements"):
             return self._by_day(stream, window, resume or {})
         if stream == "stock":
-            return self._menu()
-        raise ValueError(f"unknown stream {stream!r}; Grab offers orders, settlements, stock")
+            raise ValueError(
+                "Grab has no menu/stock API to pull: Grab stock comes from omnikop's books (README § Stock)"
+            )
+        raise ValueError(f"unknown stream {stream!r}; Grab offers orders, settlements")
 
     def parse(self, page: LandedPage) -> Iterator[Parsed]:
         return parse.parse_page(page, self.currency)
@@ -85,9 +90,6 @@ class GrabConnector(Connector):
                 pager.advance(response.data)
                 after = {"day": index + 1} if pager.done else {"day": index, **pager.state()}
                 yield self._page(stream, "order_list", response, after)
-
-    def _menu(self) -> Iterator[FetchedPage]:
-        yield self._page("stock", "menu", self.client.get_menu(), None)
 
     def _page(self, stream: str, kind: str, response: ApiResponse, checkpoint: dict[str, Any] | None) -> FetchedPage:
         body = scrub_receivers(response.body)

@@ -3,8 +3,8 @@
 Money is integer minor units with ``currency.exponent`` (2 for IDR: ``2550000`` is Rp25 500), converted
 exactly with ``minor_units``; an unknown exponent or a currency other than the shop's is quarantined.
 Kinds: ``submit_order`` (pushed order), ``order_list`` (list/by-id pages: ``Order`` in stream ``orders``,
-``Settlement`` from ``merchantEarning`` in stream ``settlements``), ``menu`` (``StockLevel``),
-``settlement_report_csv|xlsx``; ``order_state`` pushes are hints and parse to nothing.
+``Settlement`` from ``merchantEarning`` in stream ``settlements``), ``settlement_report_csv|xlsx``;
+``order_state`` pushes are hints and parse to nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from connectors.base.records import (
     Rejected,
     Settlement,
     SettlementComponent,
-    StockLevel,
     check_settlement,
 )
 from connectors.base.settlement_files.layout import parse_report
@@ -34,6 +33,7 @@ from connectors.grab.statuses import ORDER_STATE, RANK
 
 PLATFORM = "grab"
 Parser = Callable[[LandedPage, str], Iterator[Parsed]]
+CAMPAIGN_PARTS = frozenset({"basket_amount", "delivery_fee"})  # OrderCampaign.deductedPart (Grab SDK)
 
 
 def parse_page(page: LandedPage, currency: str = "IDR") -> Iterator[Parsed]:
@@ -146,10 +146,20 @@ def _line(item: Any, where: str, exponent: int, discount: Decimal) -> OrderLine:
 
 def _campaign_discounts(order: dict[str, Any], items: list[Any], exponent: int) -> dict[int, Decimal]:
     """Merchant-funded campaign amounts per item index. A campaign on several items (or on the basket) is split
-    evenly in minor units, the remainder to the first, so the lines still add up to the order exactly."""
+    evenly in minor units, the remainder to the first, so the lines still add up to the order exactly.
+
+    Only ``deductedPart: basket_amount`` reduces the items; a ``delivery_fee`` campaign reduces the delivery fee,
+    which is no item's price. Any other part (the SDK's enum has only these two) is quarantined, not guessed."""
     ids = [str(item.get("id")) if isinstance(item, dict) else "" for item in items]
     per_item: dict[int, int] = {}
     for index, campaign in enumerate(order.get("campaigns") or []):
+        part = campaign.get("deductedPart")
+        if part not in CAMPAIGN_PARTS:
+            raise BadField(
+                f"campaigns[{index}].deductedPart", f"{part!r} is not a documented part", "unknown_campaign_part"
+            )
+        if part == "delivery_fee":
+            continue
         amount = campaign.get("deductedAmount")
         minor_units(amount, exponent, f"campaigns[{index}].deductedAmount")
         applied = [ids.index(str(i)) for i in campaign.get("appliedItemIDs") or [] if str(i) in ids] or list(
@@ -189,47 +199,6 @@ def _earning(page: LandedPage, item: dict[str, Any], currency: str) -> Settlemen
     )
 
 
-# --- menu --------------------------------------------------------------------------------------------------
-
-
-def _menu(page: LandedPage, currency: str) -> Iterator[Parsed]:
-    """``availableStatus`` AVAILABLE → ``maxStock`` (auto-decremented by Grab), or 1 when Grab tracks no
-    quantity (maxStock absent/0); UNAVAILABLE, UNAVAILABLETODAY and HIDE → 0 (README § Stock)."""
-    try:
-        items = [i for category in load(page.body)["categories"] for i in category.get("items") or []]
-    except (ValueError, KeyError, TypeError, AttributeError):
-        yield _rejected(page, f"page:{page.id}", "malformed_page", "menu page has no categories")
-        return
-    for index, item in enumerate(items):
-        key = str(item.get("grabItemID") or f"#{index}") if isinstance(item, dict) else f"#{index}"
-        try:
-            yield _availability(page, item, key)
-        except (BadField, AttributeError) as error:
-            yield _rejected(page, key, getattr(error, "reason", "malformed_record"), str(error))
-
-
-def _availability(page: LandedPage, item: dict[str, Any], key: str) -> StockLevel:
-    status = text(item.get("availableStatus"), f"{key}.availableStatus")
-    max_stock = item.get("maxStock")
-    if max_stock is not None and (isinstance(max_stock, bool) or not isinstance(max_stock, int) or max_stock < 0):
-        raise BadField(f"{key}.maxStock", f"{max_stock!r} is not a stock count", "invalid_quantity")
-    if status not in ("AVAILABLE", "UNAVAILABLE", "UNAVAILABLETODAY", "HIDE"):
-        raise BadField(f"{key}.availableStatus", f"unknown status {status!r}", "invalid_field")
-    available = (max_stock or 1) if status == "AVAILABLE" else 0
-    return StockLevel(
-        platform=PLATFORM,
-        shop_ref=page.shop_ref,
-        sku_ref=text(item.get("grabItemID"), f"{key}.grabItemID"),
-        seller_sku=str(item["id"]) if item.get("id") else None,
-        location=page.shop_ref,
-        available=available,
-        reserved=0,
-        observed_at=page.fetched_at,
-        raw=RawRef(page.id, key),
-        revision=f"{status}:{max_stock}",
-    )
-
-
 def _malformed(page: LandedPage, currency: str) -> Iterator[Parsed]:
     yield _rejected(page, f"page:{page.id}", "malformed_push", "an authenticated Grab push that is not an order")
 
@@ -241,7 +210,6 @@ def _report(page: LandedPage, currency: str) -> Iterator[Parsed]:
 PARSERS: dict[str, Parser] = {
     "submit_order": _submitted,
     "order_list": _listed,
-    "menu": _menu,
     "malformed_push": _malformed,
     "settlement_report_csv": _report,
     "settlement_report_xlsx": _report,

@@ -1,4 +1,5 @@
-"""The Grab conformance harnesses: pull (auth, token, menu stock, faults) and push (partner-token webhooks,
+"""The Grab conformance harnesses: pull (auth, token, faults on the by-day order backfill; Grab has no stock to
+pull) and push (partner-token webhooks,
 state pushes followed by a re-fetch, settlement report files)."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class GrabHarness(Harness):
     max_window = None
     list_path = "/partner/v1/orders"
     detail_path = "/partner/v1/orders"
+    backfill_streams = ("orders",)  # orders are pushed; the by-day list is their backfill
     world_config = WORLD
 
     def sandbox(self, world: World) -> PlatformSandbox:
@@ -37,7 +39,8 @@ class GrabHarness(Harness):
         return sandbox.auth.grants
 
     def corrupt_ids(self, world: World, shop_ref: str) -> dict[str, str]:
-        return {"stock": world.products_of("grab", shop_ref)[0].sku_ref}
+        orders = [o for o in world.orders_of("grab", shop_ref) if o.settlements]
+        return {"orders": orders[0].order_ref}
 
 
 class GrabPushHarness(PushHarness):

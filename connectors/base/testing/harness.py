@@ -19,6 +19,9 @@ class Harness(ABC):
     list_path: ClassVar[str]  # the order list endpoint (for request-log assertions)
     detail_path: ClassVar[str]  # an endpoint whose pages hold records (persistently-bad-page test)
     flavors: ClassVar[tuple[str, ...]] = ("",)  # shop flavors the kit runs against (e.g. tiktok, legacy)
+    # Pushed streams the connector can also pull whole (a backfill, e.g. Grab's orders by day): the pull kit's
+    # full-window and fault checks use them when the platform has no pull-only stream (Grab pulls no stock).
+    backfill_streams: ClassVar[tuple[str, ...]] = ()
     world_config: ClassVar[WorldConfig] = WorldConfig(orders_per_day=6, days=21)
 
     @abstractmethod

@@ -1,9 +1,9 @@
 """The sandbox world in GoBiz's dialect: webhook events, the outlet catalog and settlement report rows.
 
 World statuses become GoFood events (DELIVERED has no GoFood event: ``completed`` means delivered to the
-eater). Events carry the personal data a real GoFood event carries (customer, driver, address, notes) so the
-receiver's stripping is tested. Amounts are integer rupiah; times RFC3339. Only what happened up to the
-world clock (``as_of``) is rendered.
+eater). Events carry the personal data a real GoFood event carries (customer id and name, driver name, the
+delivery PIN, item notes) so the receiver's stripping is tested. Amounts are integer rupiah; times RFC3339.
+Only what happened up to the world clock (``as_of``) is rendered.
 """
 
 from __future__ import annotations
@@ -56,40 +56,51 @@ def order_events(order: WorldOrder, as_of: datetime, corrupt: bool) -> list[tupl
 
 
 def _order_event(order: WorldOrder, name: str, moment: datetime, corrupt: bool) -> dict[str, Any]:
+    """A ``gofood.order.*`` event as GoBiz documents it. No per-line discount field exists: an item promotion
+    shows in the item's ``price`` (what the eater pays per unit) and is listed in the order's
+    ``applied_promotions`` [I], so ``order_total`` = Σ price × quantity. The world has no order-level promotion
+    and no takeaway charges (``takeaway_charges: 0``)."""
     items = [
         {
             "id": line.product.sku_ref,
             "external_id": line.product.seller_sku,
             "name": line.product.name,
             "quantity": line.quantity,
-            "price": line.unit_price,
-            "merchant_discount": line.discount,
+            "price": line.unit_price - line.unit_discount,
             "notes": "jangan pedas",
+            "variants": [],
         }
         for line in order.lines
     ]
     if corrupt:
         items[0]["quantity"] = "two"
+    # Entries are opaque here: their inner fields are not in the documentation read (connectors/gojek/README.md).
+    promotions = [
+        {"id": event_id(order.order_ref, "promo", line.product.sku_ref)} for line in order.lines if line.discount
+    ]
     body: dict[str, Any] = {
         "order_number": order.order_ref,
         "status": STATUS_TEXT[name],
+        "pin": f"{int(event_id(order.order_ref, 'pin')[:4], 16) % 10_000:04d}",
         "currency": "IDR",
         "created_at": rfc3339(order.created_at),
+        "cutlery_requested": False,
+        "takeaway_charges": 0,
+        "applied_promotions": promotions,
         "order_total": order.gross,
         "order_items": items,
-        "delivery_address": {"address": "Jl. Melati No. 7, Jakarta", "latitude": -6.2, "longitude": 106.8},
-        "notes": "titip di satpam",
     }
     if name.endswith("cancelled"):
-        body["cancellation_detail"] = {"reason": "ITEMS_OUT_OF_STOCK", "cancelled_by": "MERCHANT"}
+        body["cancellation_detail"] = {"reason": "ITEMS_OUT_OF_STOCK"}
+    shop = order.shop.shop_ref
     return {
         "header": {"event_name": name, "event_id": event_id(order.order_ref, name), "timestamp": rfc3339(moment),
-                   "version": "1"},
+                   "version": 1},
         "body": {
             "service_type": "gofood" if order.shop.flavor == "food" else "gomart",
-            "outlet": {"id": order.shop.shop_ref},
-            "customer": {"name": "Budi Santoso", "phone": "+6281234567890"},
-            "driver": {"name": "Agus Driver", "phone": "+6289876543210", "license_plate": "B 1234 XYZ"},
+            "outlet": {"id": shop, "external_outlet_id": f"coop-{shop}"},
+            "customer": {"id": event_id("customer", order.order_ref), "name": "Budi Santoso"},
+            "driver": {"name": "Agus Driver"},
             "order": body,
         },
     }  # fmt: skip
@@ -98,10 +109,9 @@ def _order_event(order: WorldOrder, name: str, moment: datetime, corrupt: bool) 
 def _settlement_event(order: WorldOrder, revision: SettlementRevision, ident: str) -> dict[str, Any]:
     return {
         "header": {"event_name": "payment.transaction.settlement", "event_id": ident,
-                   "timestamp": rfc3339(revision.released_at), "version": "1"},
+                   "timestamp": rfc3339(revision.released_at), "version": 1},
         "body": {
             "outlet": {"id": order.shop.shop_ref},
-            "customer": {"name": "Budi Santoso", "phone": "+6281234567890"},
             "transaction": {"id": f"GT-{order.order_ref}-{revision.revision}", "order_number": order.order_ref,
                             "status": "settlement", "currency": "IDR", "gross_amount": revision.gross,
                             "settled_at": rfc3339(revision.released_at)},
@@ -119,7 +129,7 @@ def catalog(world: World, products: list[Product], as_of: datetime, corrupt: set
             "price": p.price,
             "in_stock": "yes" if p.sku_ref in corrupt else world.stock_of(p, as_of) > 0,
             "operational_hours": {"monday": [{"start": "08:00", "end": "21:00"}]},
-            "variant_category_external_ids": [],
+            "variant_category_ids": [],
         }
         for p in products
     ]

@@ -1,5 +1,6 @@
-"""FastAPI routes of the Grab Partner API sandbox: OAuth, list orders (by date+page, or ≤10 orderIDs), the
-menu; admin routes to emit pushes and download settlement reports. Errors are ``{reason, message, target}``."""
+"""FastAPI routes of the Grab Partner API sandbox: OAuth, list orders (by date+page, or ≤10 orderIDs); no
+"get menu" (Grab has none: it pulls the menu from the partner); admin routes to emit pushes and download
+settlement reports. Errors are ``{reason, message, target}``."""
 
 from __future__ import annotations
 
@@ -91,14 +92,6 @@ class GrabSandbox(PlatformSandbox):
             corrupt = set(self.state.faults.corrupt_records)
             rendered = [render.order(o, self.world.as_of, o.order_ref in corrupt, listed=True) for o in chosen]
             return JSONResponse({"more": more, "orders": rendered})
-
-        @app.get("/partner/v1/merchant/menu")
-        def menu(request: Request) -> Response:
-            merchant = self._authorise(request)
-            products = self.world.products_of("grab", merchant)
-            corrupt = set(self.state.faults.corrupt_records)
-            body = render.menu(self.world, products, self.world.as_of, corrupt)
-            return JSONResponse({"merchantID": merchant, "partnerMerchantID": f"coop-{merchant}", **body})
 
         @app.post("/_sandbox/emit")
         async def emit(request: Request) -> list[dict[str, Any]]:

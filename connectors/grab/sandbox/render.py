@@ -1,5 +1,5 @@
 """The sandbox world in Grab's dialect: orders with money in minor units (exponent 2 for IDR), RFC3339 UTC
-times, push events (Submit Order, Push Order State), the menu and settlement report rows.
+times, push events (Submit Order, Push Order State) and settlement report rows.
 
 Receiver data (name, phones, address) and eater notes are included as Grab sends them, so stripping is
 tested. Only what happened up to the world clock is rendered.
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from connectors.base.sandbox.world import Product, SettlementRevision, World, WorldOrder
+from connectors.base.sandbox.world import SettlementRevision, World, WorldOrder
 
 STATE = {
     "PENDING": "PENDING",
@@ -47,13 +47,14 @@ def order(o: WorldOrder, as_of: datetime, corrupt: bool, listed: bool) -> dict[s
             "price": minor(line.unit_price),
             "tax": 0,
             "specifications": "extra pedas, rumah pagar hijau",
-            "outOfStockInstruction": {"instructionType": "CANCEL_ITEM"},
+            "outOfStockInstruction": {"title": "Batalkan item ini", "instructionType": "CANCEL"},
             "modifiers": [],
         }
         for line in o.lines
     ]
     campaigns = [
-        {"id": f"C-{line.product.seller_sku}", "name": "Diskon toko", "level": "item", "deductedPart": "merchant",
+        {"id": f"C-{line.product.seller_sku}", "name": "Diskon toko", "level": "item", "type": "net",
+         "deductedPart": "basket_amount",
          "deductedAmount": minor(line.discount), "appliedItemIDs": [line.product.seller_sku]}
         for line in o.lines
         if line.discount
@@ -62,10 +63,13 @@ def order(o: WorldOrder, as_of: datetime, corrupt: bool, listed: bool) -> dict[s
         sum(minor(line.unit_price * line.quantity) for line in o.lines),
         minor(sum(line.discount for line in o.lines)),
     )
+    # Cashless and delivered by Grab: Grab documents grabFundPromo, basketPromo, deliveryFee and eaterPayment
+    # as 0 ("only present when paymentType CASH or orderType DeliveredByRestaurant"); the merchant's side is
+    # subtotal, merchantFundPromo and total (= subtotal + merchantChargeFee - merchantFundPromo).
     price: dict[str, Any] = {
         "subtotal": subtotal, "tax": 0, "merchantChargeFee": 0, "serviceChargeFee": 0, "grabFundPromo": 0,
-        "merchantFundPromo": promo, "basketPromo": promo, "deliveryFee": minor(10_000), "smallOrderFee": 0,
-        "eaterPayment": subtotal - promo + minor(10_000), "total": subtotal - promo,
+        "merchantFundPromo": promo, "basketPromo": 0, "deliveryFee": 0, "smallOrderFee": 0,
+        "eaterPayment": 0, "total": subtotal - promo,
     }  # fmt: skip
     doc: dict[str, Any] = {
         "orderID": o.order_ref,
@@ -81,7 +85,8 @@ def order(o: WorldOrder, as_of: datetime, corrupt: bool, listed: bool) -> dict[s
         "campaigns": campaigns,
         "price": price,
         "receiver": {"name": "Budi Santoso", "phones": "+6281234567890",
-                     "address": {"address": "Jl. Melati No. 7", "keywords": "rumah pagar hijau"}},
+                     "address": {"address": "Jl. Melati No. 7", "deliveryInstruction": "rumah pagar hijau",
+                                 "poiSource": "GRAB", "postcode": "12110"}},
     }  # fmt: skip
     if listed:
         doc["submitTime"] = rfc3339(o.created_at)
@@ -108,24 +113,6 @@ def push_events(o: WorldOrder, as_of: datetime, corrupt: bool) -> list[tuple[dat
                 "state": state, "driverETA": 300, "code": "", "message": ""}  # fmt: skip
         events.append((moment, f"state:{o.order_ref}:{state}", "order_state", body))
     return events
-
-
-def menu(world: World, products: list[Product], as_of: datetime, corrupt: set[str]) -> dict[str, Any]:
-    items = []
-    for p in products:
-        level = world.stock_of(p, as_of)
-        items.append(
-            {
-                "id": p.seller_sku,
-                "grabItemID": p.sku_ref,
-                "name": p.name,
-                "price": minor(p.price),
-                "availableStatus": "AVAILABLE" if level > 0 else "UNAVAILABLE",
-                "maxStock": "many" if p.sku_ref in corrupt else max(level, 0),
-            }
-        )
-    return {"currency": {"code": "IDR", "symbol": "Rp", "exponent": EXPONENT},
-            "categories": [{"id": "cat-1", "name": "Menu", "items": items}]}  # fmt: skip
 
 
 def report_rows(world: World, shop_ref: str, start: datetime, end: datetime) -> list[list[Any]]:

@@ -15,21 +15,26 @@ from connectors.gojek import events, parse
 from connectors.gojek.webhooks import verify
 
 EVENT = {
-    "header": {"event_name": "gofood.order.merchant_accepted", "event_id": "e-1", "timestamp": "2026-01-02T03:04:05Z"},
+    "header": {"event_name": "gofood.order.merchant_accepted", "event_id": "e-1", "timestamp": "2026-01-02T03:04:05Z",
+               "version": 1},
     "body": {
         "service_type": "gofood",
-        "outlet": {"id": "G000000001"},
-        "customer": {"name": "Siti", "phone": "+62811"},
-        "driver": {"name": "Joko", "phone": "+62822"},
+        "outlet": {"id": "G000000001", "external_outlet_id": "coop-1"},
+        "customer": {"id": "c-77", "name": "Siti"},
+        "driver": {"name": "Joko"},
         "order": {
             "order_number": "F-1",
+            "status": "MERCHANT_ACCEPTED",
+            "pin": "8762",
             "currency": "IDR",
             "created_at": "2026-01-02T03:00:00+07:00",
-            "delivery_address": {"address": "Jl. Mawar 1"},
+            "cutlery_requested": False,
+            "takeaway_charges": 0,
+            "applied_promotions": [{"id": "promo-1"}],
+            "order_total": 54000,  # (25 000 + 3 000) × 2 − a 2 000 promotion
             "order_items": [
-                {"id": "510", "external_id": "M0001-001", "name": "Nasi", "quantity": 2, "price": 25000,
-                 "merchant_discount": 2000, "notes": "no chili",
-                 "variants": [{"id": "v1", "price": 3000, "name": "Telur"}]},
+                {"id": "510", "external_id": "M0001-001", "name": "Nasi", "quantity": 2, "price": 28000,
+                 "notes": "no chili", "variants": [{"id": "v1", "external_id": "V-1", "name": "Telur"}]},
             ],
         },
     },
@@ -64,21 +69,55 @@ def test_personal_data_is_stripped_and_the_rest_kept_exactly():
     kept = json.loads(prepared.body)
     assert (prepared.outlet_id, prepared.event_id, prepared.stream) == ("G000000001", "e-1", "orders")
     assert "customer" not in kept["body"] and "driver" not in kept["body"]
-    assert "delivery_address" not in kept["body"]["order"] and "notes" not in kept["body"]["order"]["order_items"][0]
-    for personal in (b"Siti", b"+62811", b"Joko", b"Jl. Mawar", b"no chili"):
+    assert "notes" not in kept["body"]["order"]["order_items"][0] and "pin" not in kept["body"]["order"]
+    for personal in (b"Siti", b"c-77", b"Joko", b"no chili", b"8762"):
         assert personal not in prepared.body
-    assert kept["body"]["order"]["order_items"][0]["price"] == 25000
+    assert kept["body"]["order"]["order_items"][0]["price"] == 28000
     again = events.prepare(json.dumps(EVENT, indent=2).encode())  # a re-delivery formatted differently
     assert again.body == prepared.body, "identical events must land as identical pages"
 
 
-def test_an_order_event_parses_exactly_with_variants_and_discount():
+def test_an_order_event_parses_exactly_with_its_promotion_as_the_line_discount():
     (order,) = parse.parse_page(landed(EVENT))
     assert isinstance(order, Order) and order.status is OrderStatus.PAID
     (line,) = order.lines
     assert (line.sku_ref, line.seller_sku, line.quantity) == ("510", "M0001-001", 2)
-    assert line.unit_price == Decimal(28000) and order.gross == Decimal(54000)  # (25 000 + 3 000) × 2 − 2 000
+    assert line.unit_price == Decimal(28000) and line.discount == Decimal(2000) and order.gross == Decimal(54000)
     assert order.created_at == datetime(2026, 1, 1, 20, 0, tzinfo=UTC)
+
+
+def test_the_money_fields_are_landed_and_the_invented_line_discount_is_not_read():
+    """``takeaway_charges`` and ``applied_promotions`` are money: the receiver keeps them; ``merchant_discount``
+    is no GoBiz field, so a payload carrying it changes nothing."""
+    kept = json.loads(events.prepare(json.dumps(EVENT).encode()).body)["body"]["order"]
+    assert kept["takeaway_charges"] == 0 and kept["applied_promotions"] == [{"id": "promo-1"}]
+    assert kept["order_total"] == 54000
+    invented = event("gofood.order.merchant_accepted", "2026-01-02T03:04:05Z")
+    invented["body"]["order"]["order_items"][0]["merchant_discount"] = 9000
+    (order,) = parse.parse_page(landed(invented))
+    assert isinstance(order, Order) and order.gross == Decimal(54000)
+    assert "merchant_discount" not in events.prepare(json.dumps(invented).encode()).body.decode()
+
+
+def test_promotions_spread_over_the_lines_exactly_and_unexplained_money_is_quarantined():
+    two_lines = event("gofood.order.completed", "2026-01-02T04:00:00Z", order_total=59999)
+    two_lines["body"]["order"]["order_items"].append(
+        {"id": "511", "external_id": "M0001-002", "name": "Teh", "quantity": 1, "price": 10000, "variants": []}
+    )
+    (order,) = parse.parse_page(landed(two_lines))  # 56 000 + 10 000 − 59 999 = 6 001 of promotions
+    assert isinstance(order, Order) and order.gross == Decimal(59999)
+    assert sum(line.discount for line in order.lines) == Decimal(6001)
+    assert all(line.discount == line.discount.to_integral_value() for line in order.lines)
+    cases = {
+        "takeaway_charges_not_mapped": event("gofood.order.completed", "2026-01-02T04:00:00Z", takeaway_charges=2000,
+                                             order_total=56000),
+        "unexplained_discount": event("gofood.order.completed", "2026-01-02T04:00:00Z", applied_promotions=[]),
+        "order_total_mismatch": event("gofood.order.completed", "2026-01-02T04:00:00Z", order_total=60000),
+        "missing_amount": event("gofood.order.completed", "2026-01-02T04:00:00Z", order_total=None),
+    }  # fmt: skip
+    for reason, payload in cases.items():
+        (record,) = parse.parse_page(landed(payload))
+        assert isinstance(record, Rejected) and (record.reason, record.record_key) == (reason, "F-1"), record
 
 
 def test_out_of_order_and_duplicate_events_keep_the_latest_state():

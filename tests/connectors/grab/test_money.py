@@ -75,10 +75,22 @@ def test_merchant_funded_campaigns_reduce_the_lines_they_apply_to_exactly():
     del payload["orderState"]
     payload["items"].append({"id": "M0001-002", "grabItemID": "5100002", "quantity": 3, "price": 1_200_000})
     payload["campaigns"] = [
-        {"deductedAmount": 300_000, "appliedItemIDs": ["M0001-002"], "deductedPart": "merchant"},
-        {"deductedAmount": 100_001, "deductedPart": "merchant"},  # a basket campaign: split across lines
+        {"deductedAmount": 300_000, "appliedItemIDs": ["M0001-002"], "deductedPart": "basket_amount"},
+        {"deductedAmount": 100_001, "deductedPart": "basket_amount"},  # a basket campaign: split across lines
+        {"deductedAmount": 500_000, "deductedPart": "delivery_fee", "level": "delivery_fee"},  # not on the items
     ]
     (order,) = parse.parse_page(page("submit_order", "orders", payload))
     assert isinstance(order, Order) and order.status.value == "PENDING"  # a Submit Order has no state yet
     assert [line.discount for line in order.lines] == [Decimal("500.01"), Decimal("3500")]
     assert order.gross == Decimal("25500") + Decimal("36000") - Decimal("4000.01")
+
+
+@pytest.mark.parametrize("part", ["merchant", None, "basket"])
+def test_a_campaign_on_an_undocumented_part_is_quarantined_not_guessed(part):
+    """``deductedPart`` is ``basket_amount`` or ``delivery_fee`` (SDK OrderCampaign): anything else is not read
+    as an item discount (the sandbox once sent ``merchant``)."""
+    payload = grab_order()
+    payload["campaigns"] = [{"deductedAmount": 100_000, "deductedPart": part}]
+    (record,) = parse.parse_page(page("order_list", "orders", {"more": False, "orders": [payload]}))
+    assert isinstance(record, Rejected), record
+    assert (record.reason, record.record_key) == ("unknown_campaign_part", "1-260101000001")

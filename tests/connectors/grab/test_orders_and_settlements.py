@@ -105,7 +105,8 @@ def test_409_and_429_throttling_wait_as_long_as_grab_says(sandbox, db_url) -> No
     shop = grab.shop_refs()[0]
     waits: list[float] = []
     grab.state.faults.update({"rate_limit": 2, "retry_after": 3})
-    pages = list(connector(grab, url, db_url, shop, sleep=waits.append).pull("stock", history(grab.world)))
+    one = grab.world.orders_of("grab", shop)[0].order_ref
+    pages = list(connector(grab, url, db_url, shop, sleep=waits.append).refetch_orders([one]))
     assert len(pages) == 1 and waits == [3.0, 3.0]
     assert [r["faults"] for r in grab.state.requests[:2]] == [["rate_limit"], ["rate_limit"]]
 
