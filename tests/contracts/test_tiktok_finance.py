@@ -1,5 +1,5 @@
 """TikTok Shop's finance answers that carry money from a statement to the seller (statements, payments,
-balance records) against TikTok's documented field trees (``tokopedia/tiktok_finance_trees.json``), both
+balance records) against TikTok's documented field trees (``tiktok/doc_trees.json``), both
 ways: the sandbox invents no field, and every field the connector reads is documented and present. Driven
 over loopback HTTP through the connector's own pulls; every landed answer of each endpoint is checked.
 (The statement *transactions* answer is left to the fee-field work of issue 18.)"""
@@ -23,7 +23,8 @@ from connectors.tokopedia.testing import TikTokHarness
 from omnikop.db import transaction
 from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields
 
-TREES = load_trees(Path(__file__).with_name("tokopedia") / "tiktok_finance_trees.json")
+FINANCE = ("finance.202309.get_statements", "finance.202309.get_payments", "finance.202309.get_withdrawals")
+TREES = {api: load_trees(Path(__file__).with_name("tiktok") / "doc_trees.json")[api] for api in FINANCE}
 # What pull_tiktok and parse_tiktok read from each answer.
 NEEDED: dict[str, dict[str, list[str]]] = {
     "finance.202309.get_statements": {

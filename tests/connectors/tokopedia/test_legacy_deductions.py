@@ -17,7 +17,7 @@ from connectors.base.records import FeeKind, Parsed, Rejected, Settlement
 from connectors.base.testing.conformance import KitEnv
 from connectors.tokopedia.connector import parse_page
 from core_mapping.policy import COMMISSION_INCOME, CONSIGNMENT_PAYABLE, PREPAID_PPH22, MemberPolicy
-from core_mapping.rules import TAG_COMMISSION, TAG_REFUND, TAG_VOLUME, settlement_targets
+from core_mapping.rules import TAG_COMMISSION, TAG_REFUND, TAG_VOLUME, SplitKeys, settlement_targets
 from tests.connectors.tokopedia.conftest import shop_of
 
 SHOP = "7494000101"
@@ -65,7 +65,7 @@ def test_the_refund_pph22_and_fees_of_one_sale_credit_are_itemised_and_booked_as
     ]
     # One member owns both products: consignment, 5 % commission, fees charged to the member, PPh 22 prepaid.
     policy = MemberPolicy("consignment", 500, "charge_member", "prepaid_tax")
-    targets = settlement_targets(doc, {"M1": 150000}, {"M1": policy}, "1-1320")
+    targets = settlement_targets(doc, SplitKeys({"M1": 150000}), {"M1": policy}, "1-1320")
     shop = f"tokopedia:{SHOP}"
     volume = (
         -targets.sale[(CONSIGNMENT_PAYABLE, "M1", shop, TAG_VOLUME)]

@@ -154,7 +154,7 @@ def test_balance_records_are_signed_into_the_wallet_and_a_negative_settle_is_an_
 
 def test_a_statements_transactions_name_the_payment_the_pull_landed_them_with():
     refund = {"id": "00000000000102", "type": "ORDER", "order_id": "576000000000000001", "currency": "IDR",
-              "after_seller_discounts_subtotal_amount": "0", "customer_order_refund_amount": "-25000",
+              "gross_sales_amount": "0", "customer_order_refund_amount": "-25000",
               "settlement_amount": "-25000"}  # fmt: skip
     page = tts({"statement_time": 1767830400, "statement_transactions": [refund]})
     context = {"statement": {"id": "010120260108", "payment_id": "PAY0101", "payment_status": "PAID"}}
