@@ -85,6 +85,14 @@ def missing_fields(answer: Any, needed: FieldTree, tree: FieldTree) -> list[str]
     return sorted(problems)
 
 
+def answer_problems(answers: Sequence[Any], tree: FieldTree, needed: FieldTree) -> list[str]:
+    """Both directions over every answer of one endpoint, as ``invented <path>`` and ``missing <path>`` (sorted):
+    a field any answer invents, and a needed field undocumented or absent (the answers taken together)."""
+    found = {f"invented {path}" for answer in answers for path in invented_fields(answer, tree)}
+    found |= {f"missing {path}" for path in missing_fields(list(answers), needed, tree)}
+    return sorted(found)
+
+
 def load_trees(path: Path) -> dict[str, dict[str, Any]]:
     """A ``{api_name: {"path": ..., "tree": {...}}}`` file (the vendored Shopee file, or one of ours)."""
     return json.loads(path.read_text(encoding="utf-8"))

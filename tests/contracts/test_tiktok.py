@@ -11,7 +11,6 @@ inventory search); every answer is captured as the client received it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,12 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from connectors.base.sandbox.server import SandboxServer
-from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.sandbox import TokopediaSandbox, render_tiktok
-from connectors.tokopedia.testing import TikTokHarness
-from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields
+from connectors.tokopedia.sandbox import render_tiktok
+from tests.contracts.fieldtree import answer_problems, load_trees
 
 HERE = Path(__file__).parent / "tiktok"
 TREES = load_trees(HERE / "doc_trees.json")
@@ -67,18 +63,8 @@ def capture_answers(env: KitEnv) -> Captured:
 def contract_problems(captured: Captured) -> list[str]:
     problems = []
     for api, answer in captured:
-        tree = TREES[api]["tree"]
-        problems += [f"{api}: invented {field}" for field in invented_fields(answer, tree)]
-        problems += [f"{api}: missing {field}" for field in missing_fields(answer, NEEDED[api], tree)]
+        problems += [f"{api}: {problem}" for problem in answer_problems([answer], TREES[api]["tree"], NEEDED[api])]
     return sorted(set(problems))
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[KitEnv]:
-    world = World.generate(WorldConfig(orders_per_day=8, days=7, platforms=("tokopedia",)))
-    sandbox = TokopediaSandbox(world)
-    with SandboxServer(sandbox.app) as server:
-        yield KitEnv(TikTokHarness(), world, sandbox, server.url, f"sqlite:///{tmp_path}/landing.db")
 
 
 def test_every_sandbox_answer_is_documented_and_carries_what_the_parser_needs(env: KitEnv):

@@ -7,7 +7,6 @@ over loopback HTTP through the connector's own pulls; every landed answer of eac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from connectors.base.landing import RawPage
-from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.sandbox import TokopediaSandbox, render_tiktok
-from connectors.tokopedia.testing import TikTokHarness
+from connectors.tokopedia.sandbox import render_tiktok
 from omnikop.db import transaction
-from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields
+from tests.contracts.fieldtree import answer_problems, load_trees
 
 FINANCE = ("finance.202309.get_statements", "finance.202309.get_payments", "finance.202309.get_withdrawals")
 TREES = {api: load_trees(Path(__file__).with_name("tiktok") / "doc_trees.json")[api] for api in FINANCE}
@@ -56,13 +53,6 @@ def world() -> World:
     return World.generate(WorldConfig(orders_per_day=4, days=5, platforms=("tokopedia",)))
 
 
-@pytest.fixture
-def env(world: World, tmp_path: Path) -> Iterator[KitEnv]:
-    sandbox = TokopediaSandbox(world)
-    with SandboxServer(sandbox.app) as server:
-        yield KitEnv(TikTokHarness(), world, sandbox, server.url, f"sqlite:///{tmp_path}/landing.db")
-
-
 def answers(env: KitEnv) -> dict[str, list[Any]]:
     """Every finance answer the TikTok shop's settlement and wallet pulls received, by documented API."""
     shop = next(s.shop_ref for s in env.world.shops_on("tokopedia") if s.flavor == "tiktok")
@@ -80,9 +70,7 @@ def answers(env: KitEnv) -> dict[str, list[Any]]:
 def problems(found: dict[str, list[Any]]) -> dict[str, list[str]]:
     report: dict[str, list[str]] = {}
     for api, bodies in found.items():
-        tree = TREES[api]["tree"]
-        issues = {f"invented {path}" for body in bodies for path in invented_fields(body, tree)}
-        issues |= {f"missing {path}" for body in bodies for path in missing_fields(body, NEEDED[api], tree)}
+        issues = set(answer_problems(bodies, TREES[api]["tree"], NEEDED[api]))
         if not bodies:
             issues.add("no answer captured")
         if issues:

@@ -6,7 +6,6 @@ no field the documentation does not list, and every field ``parse_legacy``/``ded
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from connectors.base.landing import RawPage
-from connectors.base.sandbox.server import SandboxServer
-from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.sandbox import TokopediaSandbox, render_legacy
-from connectors.tokopedia.testing import TikTokHarness
+from connectors.tokopedia.sandbox import render_legacy
 from omnikop.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
-from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields
+from tests.contracts.fieldtree import answer_problems, load_trees
 
 TREES = load_trees(Path(__file__).parent / "tokopedia" / "legacy_settlements.json")
 # Landed page kind → (documented tree, what the parser reads there).
@@ -50,14 +46,6 @@ CONTRACTS: dict[str, tuple[str, dict[str, list[str]]]] = {
 }
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[KitEnv]:
-    world = World.generate(WorldConfig(orders_per_day=8, days=7, platforms=("tokopedia",)))
-    sandbox = TokopediaSandbox(world)
-    with SandboxServer(sandbox.app) as server:
-        yield KitEnv(TikTokHarness(), world, sandbox, server.url, f"sqlite:///{tmp_path}/landing.db")
-
-
 def answers(env: KitEnv) -> dict[str, list[Any]]:
     """Pull the legacy shop's settlements over HTTP and return every answer landed, by page kind."""
     shop = shop_of(env.world, "legacy")
@@ -74,9 +62,7 @@ def problems(found: dict[str, list[Any]]) -> list[str]:
     bad = []
     for kind, every in found.items():  # all answers of a kind at once (a list at ``$``)
         api, needed = CONTRACTS[kind]
-        tree = TREES[api]["tree"]
-        bad += [f"{api}: invented {path}" for path in invented_fields(every, tree)]
-        bad += [f"{api}: missing {path}" for path in missing_fields(every, needed, tree)]
+        bad += [f"{api}: {problem}" for problem in answer_problems(every, TREES[api]["tree"], needed)]
     return sorted(set(bad))
 
 
