@@ -35,11 +35,11 @@ from core_mapping.quarantine import Problem
 from core_mapping.resolve import MappingIndex
 from core_mapping.rules import SplitKeys, as_line_drafts, delta, goods_targets, held_targets, settlement_targets
 from core_mapping.serialize import order_from_json, to_json
+from foundation.config import OmnikopConfig
 from ledger.goods import MovementDraft
 from ledger.money import MoneyError, to_minor
 from ledger.posting import BUSINESS_TIMEZONE, EntryDraft
 from ledger.queries import goods_by_source, net_lines_by_source
-from omnikop.config import OmnikopConfig
 
 _PART_TEXT = {"sale": "sale, fees and tax", "commission": "coop commission"}
 DOC_TYPES = {Order: "order", Settlement: "settlement", WalletMovement: "wallet", StockLevel: "stock"}

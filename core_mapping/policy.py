@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from omnikop.config import OmnikopConfig, PolicyOverride
+from foundation.config import OmnikopConfig, PolicyOverride
 
 # The marketplace receivable (escrow / seller balance) account of each platform (coop_accounting.md §1.9).
 RECEIVABLE = {"shopee": "1-1310", "tokopedia": "1-1320", "gojek": "1-1340", "grab": "1-1345"}

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from omnikop.db import Base, BigIntKey
+from foundation.db import Base, BigIntKey
 
 
 class Account(Base):

@@ -11,7 +11,6 @@ import os
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Select, case, func, select
@@ -20,41 +19,22 @@ from sqlalchemy.orm import Session
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
 from connectors.base.protocol import Connector, LandedPage
 from connectors.base.windows import Window
-from core_mapping.mapper import MappedBatch, ShopMapper, newest_revisions
+from core_mapping.mapper import ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
-from core_mapping.quarantine import TRANSIENT_REASONS, Problem, quarantine, resolve
+from foundation.config import OmnikopConfig
+from foundation.db import refresh_statistics, transaction
 from ledger.bulk import insert_rows
-from ledger.goods import post_movements
-from ledger.posting import post_entries
-from omnikop.config import OmnikopConfig
-from omnikop.db import refresh_statistics, transaction
+from sync.posting import RunSummary, post_batch
+from sync.replay import retry_transient
 
 STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
 PAGES_PER_BATCH = 25
 FAULT_POINT_ENV = "OMNIKOP_FAULT_POINT"  # crash tests only; see ``fault_point``
-# What a batch reads by key while it writes to them (see ``omnikop.db.refresh_statistics``).
+# What a batch reads by key while it writes to them (see ``foundation.db.refresh_statistics``).
 GROWING_TABLES = ("journal_entries", "journal_lines", "goods_movements", "documents", "raw_pages", "processed_pages")
 BACKLOG_CHUNK = 200  # unprocessed pages read at a time when scanning the whole backlog
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
-
-
-@dataclass
-class RunSummary:
-    pages: int = 0
-    new_pages: int = 0
-    records: int = 0
-    posted_entries: int = 0
-    posted_movements: int = 0
-    duplicates: int = 0
-    quarantined: Counter[str] = field(default_factory=Counter)
-    stats: Counter[str] = field(default_factory=Counter)
-
-    def add(self, other: RunSummary) -> None:
-        for name in ("pages", "new_pages", "records", "posted_entries", "posted_movements", "duplicates"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.quarantined.update(other.quarantined)
-        self.stats.update(other.stats)
 
 
 def sync_shop(
@@ -200,39 +180,6 @@ def _process_pages(
     return summary
 
 
-def post_batch(session: Session, platform: str, shop_ref: str, batch: MappedBatch) -> RunSummary:
-    """Post a mapped batch; a refused draft is quarantined against its record and blocks nothing else."""
-    summary = RunSummary(stats=batch.stats)
-    problems: list[Problem] = list(batch.problems)
-    failed: set[tuple[str, str]] = set()
-    for (_, origin), result in zip(batch.entries, post_entries(session, [d for d, _ in batch.entries]), strict=True):
-        if result.outcome == "created":
-            summary.posted_entries += 1
-        elif result.outcome == "exists":
-            summary.duplicates += 1
-        else:
-            failed.add((origin.stream, origin.record_key))
-            problems.append(
-                Problem(origin.stream, origin.record_key, origin.page_id, "post", result.error.code, str(result.error))
-            )  # type: ignore[union-attr]
-    movements = post_movements(session, [d for d, _ in batch.movements])
-    for (_, origin), result in zip(batch.movements, movements, strict=True):
-        if result.outcome == "created":
-            summary.posted_movements += 1
-        elif result.outcome == "exists":
-            summary.duplicates += 1
-        else:
-            failed.add((origin.stream, origin.record_key))
-            problems.append(
-                Problem(origin.stream, origin.record_key, origin.page_id, "post", result.error.code, str(result.error))
-            )  # type: ignore[union-attr]
-    quarantine(session, platform, shop_ref, problems)
-    for stream, keys in batch.mapped.items():
-        resolve(session, platform, shop_ref, stream, {k for k in keys if (stream, k) not in failed}, "posted")
-    summary.quarantined.update(problem.reason for problem in problems)
-    return summary
-
-
 def fault_point(name: str) -> None:
     """Crash-test hook: ``SIGKILL`` this process here when ``OMNIKOP_FAULT_POINT`` names this point.
 
@@ -242,10 +189,3 @@ def fault_point(name: str) -> None:
     processed markers). Unset in production, where this is one dictionary lookup per batch."""
     if os.environ.get(FAULT_POINT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-def retry_transient(engine: Engine, config: OmnikopConfig, connector: Connector) -> RunSummary:
-    """Re-map open items whose cause may have gone away by itself (e.g. the order has arrived since)."""
-    from core_mapping.replay import replay
-
-    return replay(engine, config, connector, reasons=set(TRANSIENT_REASONS))

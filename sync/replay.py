@@ -15,10 +15,10 @@ from connectors.base.protocol import Connector
 from connectors.base.records import Rejected
 from core_mapping.mapper import ShopMapper, doc_identity, stream_of
 from core_mapping.models import QuarantineItem
-from core_mapping.pipeline import RunSummary, post_batch
-from core_mapping.quarantine import Problem, open_items
-from omnikop.config import OmnikopConfig
-from omnikop.db import transaction
+from core_mapping.quarantine import TRANSIENT_REASONS, Problem, open_items
+from foundation.config import OmnikopConfig
+from foundation.db import transaction
+from sync.posting import RunSummary, post_batch
 
 
 def replay(
@@ -52,3 +52,8 @@ def replay(
             summary.add(post_batch(session, connector.platform, connector.shop_ref, batch))
             summary.records += len(records)
     return summary
+
+
+def retry_transient(engine: Engine, config: OmnikopConfig, connector: Connector) -> RunSummary:
+    """Re-map open items whose cause may have gone away by itself (e.g. the order has arrived since)."""
+    return replay(engine, config, connector, reasons=set(TRANSIENT_REASONS))

@@ -28,12 +28,13 @@ from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.tokens import StoredToken
 from connectors.base.webhooks import build_app, receiver_from_config
-from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.csv_io import import_mappings
 from core_mapping.models import Document, QuarantineItem
+from foundation.config import load_config
+from foundation.db import make_engine, transaction
 from ledger.models import GoodsMovement, JournalEntry, Member
+from members.csv_io import import_members
 from omnikop import migrate
-from omnikop.config import load_config
-from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.demo.outputs import write_outputs
 from omnikop.orchestration.airflow_env import AirflowHome

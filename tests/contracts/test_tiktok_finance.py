@@ -20,7 +20,7 @@ from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.conformance import KitEnv
 from connectors.tokopedia.sandbox import TokopediaSandbox, render_tiktok
 from connectors.tokopedia.testing import TikTokHarness
-from omnikop.db import transaction
+from foundation.db import transaction
 from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields
 
 TREES = load_trees(Path(__file__).with_name("tokopedia") / "tiktok_finance_trees.json")

@@ -19,7 +19,7 @@ from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.conformance import KitEnv
 from connectors.tokopedia.sandbox import TokopediaSandbox, render_legacy
 from connectors.tokopedia.testing import TikTokHarness
-from omnikop.db import transaction
+from foundation.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
 from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields
 

@@ -23,17 +23,18 @@ from connectors.base.records import (
     WalletMovementKind,
     check_settlement,
 )
-from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.csv_io import import_mappings
 from core_mapping.mapper import ShopMapper
 from core_mapping.models import QuarantineItem
-from core_mapping.pipeline import post_batch
+from foundation.config import parse_config
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.members import remit_to_member
 from ledger.models import JournalEntry, JournalLine
 from ledger.posting import EntryDraft, credit, debit, post_entry
 from ledger.reports import trial_balance
-from omnikop.config import parse_config
-from omnikop.db import transaction
+from members.csv_io import import_members
+from sync.posting import post_batch
 
 RELEASED = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 SHOP = "100001"

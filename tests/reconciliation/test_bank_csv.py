@@ -7,7 +7,7 @@ import pytest
 
 from connectors.base.sandbox.bank import bank_statement_csv, statement_lines
 from connectors.base.sandbox.world import World, WorldConfig
-from omnikop.config import ConfigError, parse_config
+from foundation.config import ConfigError, parse_config
 from reconciliation.bank_csv import StatementRejected, parse_statement
 from reconciliation.bank_layouts import PRESETS
 
