@@ -251,8 +251,8 @@ def _import_bank_statement(session: Session, paths: DemoPaths, world: World, pla
     """The cooperative's bank statement for the demo span, imported as `omnikop import bank` does (idempotent)."""
     from connectors.base.registry import connector_class
     from connectors.base.sandbox.bank import bank_statement_csv
+    from foundation.bank_layouts import PRESETS
     from reconciliation.bank_csv import parse_statement
-    from reconciliation.bank_layouts import PRESETS
     from reconciliation.bank_store import store_statement
 
     # Withdrawals reach the bank from platforms with a seller wallet (Shopee, Tokopedia). GoBiz and Grab pay
