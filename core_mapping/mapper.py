@@ -28,14 +28,14 @@ from connectors.base.records import (
     WalletMovement,
     WalletMovementKind,
 )
-from core_mapping.documents import DocumentStore, revision_order, source_ref
+from core_mapping.documents import DocumentStore, revision_order
+from core_mapping.keys import DocumentKeys, shop_dimension
 from core_mapping.models import Product
-from core_mapping.policy import COST_OF_GOODS_SOLD, IN_TRANSIT, INVENTORY, policy_for, receivable_account
+from core_mapping.policy import COST_OF_GOODS_SOLD, IN_TRANSIT, INVENTORY, PolicyResolver, receivable_account
 from core_mapping.quarantine import Problem
 from core_mapping.resolve import MappingIndex
 from core_mapping.rules import SplitKeys, as_line_drafts, delta, goods_targets, held_targets, settlement_targets
 from core_mapping.serialize import order_from_json, to_json
-from foundation.config import OmnikopConfig
 from ledger.goods import MovementDraft
 from ledger.money import MoneyError, to_minor
 from ledger.posting import BUSINESS_TIMEZONE, EntryDraft
@@ -90,8 +90,8 @@ def stream_of(record: CanonicalRecord) -> str:
 
 
 class ShopMapper:
-    def __init__(self, session: Session, config: OmnikopConfig, platform: str, shop_ref: str) -> None:
-        self.session, self.config, self.platform, self.shop_ref = session, config, platform, shop_ref
+    def __init__(self, session: Session, policy: PolicyResolver, platform: str, shop_ref: str) -> None:
+        self.session, self.policy, self.platform, self.shop_ref = session, policy, platform, shop_ref
         self.index = MappingIndex(session, platform, shop_ref)
         self.docs = DocumentStore(session, platform, shop_ref)
         self.unit_costs: dict[str, int | None] = {}
@@ -135,15 +135,11 @@ class ShopMapper:
             self.docs.put(key, revision, payload, page_id)
             work.append((key, page_id, record))
         self.docs.save()
-        refs = [
-            source_ref(self.platform, self.shop_ref, k[0], k[1], part)
-            for k, _, _ in work
-            for part in ("sale", "commission", "cogs", "")
-        ]
+        refs = [self._keys(*k).source_ref(part) for k, _, _ in work for part in ("sale", "commission", "cogs", "")]
         self.posted = net_lines_by_source(self.session, refs)
         self.goods = goods_by_source(
             self.session,
-            [source_ref(self.platform, self.shop_ref, "order", k[1]) for k, _, r in work if isinstance(r, Order)],
+            [self._keys(*k).source_ref() for k, _, r in work if isinstance(r, Order)],
         )
         for key, page_id, record in work:
             origin = Origin(stream_of(record), key[1], page_id)
@@ -193,7 +189,8 @@ class ShopMapper:
                     else min(returns.get(line.sku_ref, 0), line.quantity)
                 )
                 returned[(product, member)] += back
-        ref = source_ref(self.platform, self.shop_ref, "order", order.order_ref)
+        keys = self._keys("order", order.order_ref)
+        ref = keys.source_ref()
         posted = self.goods.get(ref, {})
         moment = order.shipped_at or order.updated_at
         movements = []
@@ -202,10 +199,10 @@ class ShopMapper:
             if not change:
                 continue
             draft = MovementDraft(
-                idempotency_key=f"{self.platform}:{self.shop_ref}:order:{order.order_ref}:{order.revision}:{product}",
+                idempotency_key=keys.idempotency_key(order.revision, product),
                 effective_date=business_date(moment),
                 product_ref=product,
-                location=f"{self.platform}:{self.shop_ref}",
+                location=shop_dimension(self.platform, self.shop_ref),
                 quantity=change,
                 reason="SALE_SHIPPED" if change < 0 else "RETURN_RECEIVED",
                 member_no=member,
@@ -221,21 +218,22 @@ class ShopMapper:
         self, order: Order, quantities: dict[tuple[str, str], int], origin: Origin, batch: MappedBatch
     ) -> None:
         """Principal-model members: goods leaving stock cost the cooperative their purchase price (COGS)."""
-        shop = f"{self.platform}:{self.shop_ref}"
+        shop = shop_dimension(self.platform, self.shop_ref)
         target: dict[tuple[str, str | None, str | None, str | None], int] = Counter()
         for (product, member), quantity in quantities.items():
-            if policy_for(self.config, self.platform, self.shop_ref, member).model != "principal" or not quantity:
+            if self.policy.member(member).model != "principal" or not quantity:
                 continue
             cost = self._unit_cost(product)
             if cost is None:
                 raise Unmappable("missing_unit_cost", f"product {product} has no unit_cost for the principal model")
             target[(COST_OF_GOODS_SOLD, member, shop, None)] -= quantity * cost
             target[(INVENTORY, None, shop, None)] += quantity * cost
-        ref = source_ref(self.platform, self.shop_ref, "order", order.order_ref, "cogs")
+        keys = self._keys("order", order.order_ref)
+        ref = keys.source_ref("cogs")
         change = delta({k: v for k, v in target.items() if v}, self.posted.get(ref, {}))
         if change:
             entry = EntryDraft(
-                idempotency_key=f"{self.platform}:{self.shop_ref}:order:{order.order_ref}:{order.revision}:cogs",
+                idempotency_key=keys.idempotency_key(order.revision, "cogs"),
                 effective_date=business_date(order.shipped_at or order.updated_at),
                 lines=as_line_drafts(change),
                 description=f"Cost of goods sold, order {order.order_ref}",
@@ -261,17 +259,18 @@ class ShopMapper:
             batch.stats["settlements_held"] += 1
         else:
             keys = self._split_keys(settlement, order)
-            policies = {m: policy_for(self.config, self.platform, self.shop_ref, m) for m in keys.goods}
+            policies = {m: self.policy.member(m) for m in keys.goods}
             targets = settlement_targets(settlement, keys, policies, receivable_account(self.platform))
         day = business_date(settlement.released_at)
         drafts = []
+        document = self._keys("settlement", settlement.settlement_ref)
         for part, target in (("sale", targets.sale), ("commission", targets.commission)):
-            ref = source_ref(self.platform, self.shop_ref, "settlement", settlement.settlement_ref, part)
+            ref = document.source_ref(part)
             posted = self.posted.get(ref, {})
             change = delta(target, posted)
             if not change:
                 continue
-            key = f"{self.platform}:{self.shop_ref}:settlement:{settlement.settlement_ref}:{settlement.revision}:{part}"
+            key = document.idempotency_key(settlement.revision, part)
             drafts.append((key, part, ref, change, bool(posted)))
         for key, part, ref, change, adjusting in drafts:
             description = (
@@ -296,9 +295,10 @@ class ShopMapper:
         if movement.kind is not WalletMovementKind.WITHDRAWAL or movement.status.upper() not in ("COMPLETED", ""):
             return
         self._check_currency(movement.currency)
-        ref = source_ref(self.platform, self.shop_ref, "wallet", movement.movement_ref)
+        keys = self._keys("wallet", movement.movement_ref)
+        ref = keys.source_ref()
         amount = to_minor(abs(movement.amount))
-        shop = f"{self.platform}:{self.shop_ref}"
+        shop = shop_dimension(self.platform, self.shop_ref)
         target = {
             (IN_TRANSIT, None, shop, None): amount,
             (receivable_account(self.platform), None, shop, None): -amount,
@@ -306,7 +306,7 @@ class ShopMapper:
         change = delta(target, self.posted.get(ref, {}))
         if change:
             entry = EntryDraft(
-                idempotency_key=f"{self.platform}:{self.shop_ref}:wallet:{movement.movement_ref}:withdrawal",
+                idempotency_key=keys.idempotency_key("withdrawal"),  # a withdrawal has one revision: done
                 effective_date=business_date(movement.occurred_at),
                 lines=as_line_drafts(change),
                 description=f"Withdrawal {movement.movement_ref} (bank ref {movement.bank_reference or '-'})",
@@ -316,6 +316,9 @@ class ShopMapper:
             batch.entries.append((entry, origin))
 
     # --- helpers -----------------------------------------------------------------------------------------
+
+    def _keys(self, doc_type: str, external_id: str) -> DocumentKeys:
+        return DocumentKeys(self.platform, self.shop_ref, doc_type, external_id)
 
     def _check_currency(self, currency: str) -> None:
         if currency != "IDR":

@@ -21,6 +21,7 @@ from connectors.base.protocol import Connector, LandedPage
 from connectors.base.windows import Window
 from core_mapping.mapper import ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
+from core_mapping.policy import PolicyResolver
 from foundation.config import OmnikopConfig
 from foundation.db import refresh_statistics, transaction
 from ledger.bulk import insert_rows
@@ -68,6 +69,7 @@ def process_shop(
     Pushed hints among those pages (an order changed) are followed up first: the connector fetches what they
     name, and the fetched pages are landed and processed with the rest."""
     summary = RunSummary()
+    policy = PolicyResolver.for_shop(config, connector.platform, connector.shop_ref)
     summary.add(land_follow_ups(engine, connector))
     newest = _newest_pushed_revisions(engine, connector)
     while True:
@@ -75,7 +77,7 @@ def process_shop(
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
-            summary.add(_process_pages(session, config, connector, pages, newest))
+            summary.add(_process_pages(session, policy, connector, pages, newest))
         refresh_statistics(engine, GROWING_TABLES)
         if progress:
             progress("map+post", len(pages))
@@ -163,13 +165,13 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> 
 
 def _process_pages(
     session: Session,
-    config: OmnikopConfig,
+    policy: PolicyResolver,
     connector: Connector,
     pages: list[RawPage],
     newest: dict[tuple[str, str], str] | None = None,
 ) -> RunSummary:
     parsed = [(page.id, record) for page in pages for record in connector.parse(as_landed(page))]
-    batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed, newest)
+    batch = ShopMapper(session, policy, connector.platform, connector.shop_ref).map(parsed, newest)
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
     fault_point("mid_batch")
     summary.records = len(parsed)

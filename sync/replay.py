@@ -15,6 +15,7 @@ from connectors.base.protocol import Connector
 from connectors.base.records import Rejected
 from core_mapping.mapper import ShopMapper, doc_identity, stream_of
 from core_mapping.models import QuarantineItem
+from core_mapping.policy import PolicyResolver
 from core_mapping.quarantine import TRANSIENT_REASONS, Problem, open_items
 from foundation.config import OmnikopConfig
 from foundation.db import transaction
@@ -25,6 +26,7 @@ def replay(
     engine: Engine, config: OmnikopConfig, connector: Connector, *, reasons: set[str] | None = None
 ) -> RunSummary:
     summary = RunSummary()
+    policy = PolicyResolver.for_shop(config, connector.platform, connector.shop_ref)
     with transaction(engine) as session:
         items = open_items(session, platform=connector.platform, shop_ref=connector.shop_ref, reasons=reasons)
     by_page: dict[int, list[QuarantineItem]] = defaultdict(list)
@@ -41,7 +43,7 @@ def replay(
                     key = (stream_of(record), doc_identity(record)[1])
                 if key in wanted:
                     records.append((page_id, record))
-            batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(records)
+            batch = ShopMapper(session, policy, connector.platform, connector.shop_ref).map(records)
             if not records:
                 batch.problems.extend(
                     Problem(

@@ -14,6 +14,7 @@ from connectors.base.protocol import FetchedPage
 from connectors.grab import parse
 from core_mapping.csv_io import import_mappings
 from core_mapping.mapper import ShopMapper
+from core_mapping.policy import PolicyResolver
 from foundation.config import parse_config
 from foundation.db import transaction
 from ledger.models import JournalLine
@@ -39,7 +40,7 @@ def post(engine, payload: dict) -> object:  # type: ignore[no-untyped-def, type-
             session, "grab", SHOP, FetchedPage("settlements", "order_list", {}, body, 200, datetime.now(UTC))
         )
         records = [(page_id, r) for r in parse.parse_page(as_landed(session.get(RawPage, page_id)))]
-        batch = ShopMapper(session, parse_config({}), "grab", SHOP).map(records)
+        batch = ShopMapper(session, PolicyResolver.for_shop(parse_config({}), "grab", SHOP), "grab", SHOP).map(records)
         return post_batch(session, "grab", SHOP, batch)
 
 

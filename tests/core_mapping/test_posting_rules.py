@@ -26,6 +26,7 @@ from connectors.base.records import (
 from core_mapping.csv_io import import_mappings
 from core_mapping.mapper import ShopMapper
 from core_mapping.models import QuarantineItem
+from core_mapping.policy import PolicyResolver
 from foundation.config import parse_config
 from foundation.db import transaction
 from ledger.check import check_ledger
@@ -83,7 +84,9 @@ def settlement(
 def run(engine, page_id: int, records, *, config=None):  # type: ignore[no-untyped-def]
     config = config or parse_config({"policy": {"members": {"0001": {"commission_bps": 1000}}}})
     with transaction(engine) as session:
-        batch = ShopMapper(session, config, "shopee", SHOP).map([(page_id, record) for record in records])
+        batch = ShopMapper(session, PolicyResolver.for_shop(config, "shopee", SHOP), "shopee", SHOP).map(
+            [(page_id, record) for record in records]
+        )
         return post_batch(session, "shopee", SHOP, batch)
 
 
