@@ -16,10 +16,13 @@ RUN pip install --no-cache-dir uv==0.13.9 \
  && uv pip install --python "$(command -v python)" --no-cache -r /tmp/requirements.txt
 COPY --chown=airflow:0 connectors ./connectors
 COPY --chown=airflow:0 core_mapping ./core_mapping
+COPY --chown=airflow:0 foundation ./foundation
 COPY --chown=airflow:0 ledger ./ledger
+COPY --chown=airflow:0 members ./members
 COPY --chown=airflow:0 omnikop ./omnikop
 COPY --chown=airflow:0 reconciliation ./reconciliation
 COPY --chown=airflow:0 shu ./shu
+COPY --chown=airflow:0 sync ./sync
 COPY --chown=airflow:0 dags /opt/airflow/dags
 RUN uv pip install --python "$(command -v python)" --no-cache --no-deps .
 

@@ -49,7 +49,7 @@ def say(message: str) -> None:
 @contextmanager
 def fresh_database(server_url: str, prefix: str, *, migrate: bool = True) -> Iterator[str]:
     """Create ``omnikop_bench_<prefix>_<random>`` on the server, migrate it, yield its URL, drop it after."""
-    from omnikop.db import make_engine
+    from foundation.db import make_engine
     from omnikop.migrate import upgrade
 
     name = f"omnikop_bench_{prefix}_{uuid.uuid4().hex[:8]}"
@@ -168,8 +168,9 @@ def configure(world: SandboxWorld, db_url: str, workdir: Path) -> None:
 
     import yaml
 
-    from core_mapping.csv_io import import_mappings, import_members
-    from omnikop.db import make_engine, transaction
+    from core_mapping.csv_io import import_mappings
+    from foundation.db import make_engine, transaction
+    from members.csv_io import import_members
 
     path = workdir / "omnikop.yaml"
     path.write_text(yaml.safe_dump({"database": {"url": db_url}, "shops": world.shops}), encoding="utf-8")
@@ -186,6 +187,6 @@ def configure(world: SandboxWorld, db_url: str, workdir: Path) -> None:
 
 
 def engine_for(url: str) -> Engine:
-    from omnikop.db import make_engine
+    from foundation.db import make_engine
 
     return make_engine(url)

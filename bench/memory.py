@@ -27,10 +27,11 @@ def child(db_url: str, since: str, until: str) -> None:
     from datetime import datetime
 
     from connectors.base.windows import Window
-    from core_mapping.pipeline import RunSummary, sync_shop
-    from omnikop.config import load_config
-    from omnikop.db import make_engine
+    from foundation.config import load_config
+    from foundation.db import make_engine
     from omnikop.shops import connector_for
+    from sync.pipeline import sync_shop
+    from sync.posting import RunSummary
 
     config, engine = load_config(), make_engine(db_url)
     window = Window.of(datetime.fromisoformat(since), datetime.fromisoformat(until))

@@ -94,8 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     from datetime import date
 
-    from omnikop.config import OmnikopConfig
-    from omnikop.db import transaction
+    from foundation.config import OmnikopConfig
+    from foundation.db import transaction
     from reconciliation.run import run_reconciliation
 
     with fresh_database(args.pg_url, "recon") as db_url:

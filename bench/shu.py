@@ -95,8 +95,8 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000, help="members (default 100000)")
     parser.add_argument("--lines", type=int, default=5_000_000, help="journal lines (default 5000000)")
     args = parser.parse_args()
-    from omnikop.config import ShuConfig
-    from omnikop.db import transaction
+    from foundation.config import ShuConfig
+    from foundation.db import transaction
     from shu.compute import compute_shu
 
     with fresh_database(args.pg_url, "shu") as db_url:

@@ -37,9 +37,10 @@ def run_pipeline(db_url: str, window: tuple[str, str], profile: Path | None = No
     """Pull and land every stream of every shop, then map and post; time the two stages separately."""
     from connectors.base.landing import Lander
     from connectors.base.windows import Window
-    from core_mapping.pipeline import RunSummary, _stream_rank, process_shop
-    from omnikop.config import load_config
+    from foundation.config import load_config
     from omnikop.shops import connector_for
+    from sync.pipeline import _stream_rank, process_shop
+    from sync.posting import RunSummary
 
     config, engine = load_config(), engine_for(db_url)
     span = Window.of(datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]))

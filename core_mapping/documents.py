@@ -125,8 +125,3 @@ class DocumentStore:
         """Write the documents ``put`` since the last save."""
         update_rows(self.session, Document.__table__, list(self.changed.values()), key="id")
         self.changed.clear()
-
-
-def source_ref(platform: str, shop_ref: str, doc_type: str, external_id: str, part: str = "") -> str:
-    """The ledger's source-document reference: every entry of a document (and its adjustments) shares it."""
-    return f"{platform}:{shop_ref}:{doc_type}:{external_id}" + (f"#{part}" if part else "")

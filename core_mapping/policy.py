@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from omnikop.config import OmnikopConfig, PolicyOverride
+from foundation.config import OmnikopConfig, PolicyConfig, PolicyOverride
 
 # The marketplace receivable (escrow / seller balance) account of each platform (coop_accounting.md §1.9).
 RECEIVABLE = {"shopee": "1-1310", "tokopedia": "1-1320", "gojek": "1-1340", "grab": "1-1345"}
@@ -40,23 +40,32 @@ class MemberPolicy:
     pph22: Literal["prepaid_tax", "recharge_member"]
 
 
-def policy_for(config: OmnikopConfig, platform: str, shop_ref: str, member_no: str) -> MemberPolicy:
-    """Defaults, then the shop's overrides, then the member's agreement."""
-    values = {
-        "model": config.policy.model,
-        "commission_bps": config.policy.commission_bps,
-        "marketplace_fees": config.policy.marketplace_fees,
-        "pph22": config.policy.pph22,
-    }
-    layers: list[PolicyOverride] = []
-    shop = next((s for s in config.shops if s.platform == platform and s.shop_ref == shop_ref), None)
-    if shop is not None:
-        layers.append(shop.policy)
-    if member_no in config.policy.members:
-        layers.append(config.policy.members[member_no])
-    for layer in layers:
-        values.update({key: value for key, value in layer.model_dump().items() if value is not None})
-    return MemberPolicy(**values)  # type: ignore[arg-type]
+@dataclass(frozen=True, slots=True)
+class PolicyResolver:
+    """One shop's accounting policy, member by member: the defaults, then the shop's overrides, then the
+    member's agreement. Mapping takes this, not the whole configuration, so it can only read policy."""
+
+    defaults: PolicyConfig
+    shop: PolicyOverride | None = None
+
+    @classmethod
+    def for_shop(cls, config: OmnikopConfig, platform: str, shop_ref: str) -> PolicyResolver:
+        shop = next((s for s in config.shops if s.platform == platform and s.shop_ref == shop_ref), None)
+        return cls(config.policy, shop.policy if shop is not None else None)
+
+    def member(self, member_no: str) -> MemberPolicy:
+        values = {
+            "model": self.defaults.model,
+            "commission_bps": self.defaults.commission_bps,
+            "marketplace_fees": self.defaults.marketplace_fees,
+            "pph22": self.defaults.pph22,
+        }
+        layers: list[PolicyOverride] = [] if self.shop is None else [self.shop]
+        if member_no in self.defaults.members:
+            layers.append(self.defaults.members[member_no])
+        for layer in layers:
+            values.update({key: value for key, value in layer.model_dump().items() if value is not None})
+        return MemberPolicy(**values)  # type: ignore[arg-type]
 
 
 def receivable_account(platform: str) -> str:

@@ -1,7 +1,7 @@
 """Airflow DAG for year-end profit sharing (SHU), one per cooperative (see omnikop.orchestration.shu_dag)."""
 
+from foundation.tenants import tenants
 from omnikop.orchestration.shu_dag import shu_dag
-from omnikop.tenants import tenants
 
 for _tenant in tenants():
     _dag = shu_dag(_tenant)

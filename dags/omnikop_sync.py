@@ -1,8 +1,8 @@
 """Airflow sync DAGs: one per platform configured for each cooperative (see omnikop.orchestration.dags)."""
 
-from omnikop.config import load_config
+from foundation.config import load_config
+from foundation.tenants import tenants
 from omnikop.orchestration.dags import sync_dag
-from omnikop.tenants import tenants
 
 for _tenant in tenants():
     with _tenant.active():

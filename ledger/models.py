@@ -1,7 +1,7 @@
 """Ledger tables: chart of accounts, members, journal entries and lines, goods movements, closed periods.
 
 Amounts are integer ledger units (whole rupiah for IDR, see ``ledger.money``). Posted rows are never updated
-or deleted: the application has no code path for it and database triggers (migration 0001) refuse it.
+or deleted: the application has no code path for it and database triggers (``ledger.triggers``) refuse it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from omnikop.db import Base, BigIntKey
+from foundation.db import Base, BigIntKey
 
 
 class Account(Base):

@@ -17,7 +17,7 @@ from connectors.base.authorize import authorizer_class
 from connectors.base.errors import ConfigError
 from connectors.base.registry import available_platforms
 from connectors.base.tokens import Expiry, stored_expiries
-from omnikop.config import OmnikopConfig
+from foundation.config import OmnikopConfig
 
 
 def expiring_authorisations(

@@ -11,8 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from foundation.db import transaction
 from ledger.chart import seed_chart
-from omnikop.db import transaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -10,7 +10,7 @@ import core_mapping.models
 import ledger.models
 import reconciliation.models
 import shu.models
-from omnikop.db import Base
+from foundation.db import Base
 
 TABLE_MODULES = (
     connectors.base.landing,

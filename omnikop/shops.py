@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from connectors.base.protocol import Connector
 from connectors.base.registry import build_connector
 from connectors.base.windows import Window
-from omnikop.config import OmnikopConfig
+from foundation.config import OmnikopConfig
 
 
 def connector_for(config: OmnikopConfig, engine: Engine, platform: str, shop_ref: str) -> Connector:

@@ -7,5 +7,5 @@ reviews variances (accept, adjust, write off, reopen) and every action is kept i
 Anchors: Stripe's payout invariant and clearing accounts that return to zero (coop_accounting.md §2.6,
 §3.1 items 9 and 11).
 
-Importing this package is cheap (no pandas): the DAG files and ``omnikop.config`` import parts of it.
+Importing this package is cheap (no pandas): the DAG files import parts of it.
 """

@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 
 from core_mapping.models import Product
 from core_mapping.policy import HELD_SETTLEMENTS, IN_TRANSIT, receivable_account
+from foundation.config import ConfigError, OmnikopConfig
 from ledger.errors import LedgerError
 from ledger.goods import MovementDraft, post_movements
 from ledger.posting import EntryDraft, business_today, credit, debit, post_entry
 from ledger.queries import net_lines_by_source
-from omnikop.config import ConfigError, OmnikopConfig
 from reconciliation.categories import CATEGORIES
 from reconciliation.models import Variance
 from reconciliation.variance_store import audit

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from foundation.bank_layouts import BankLayout
 from ledger.money import MoneyError, to_minor
-from reconciliation.bank_layouts import BankLayout
 
 MAX_REFERENCE = 120
 MAX_PROBLEMS_SHOWN = 20

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from core_mapping.keys import DocumentKeys, shop_dimension
 from core_mapping.policy import IN_TRANSIT
 from ledger.periods import closed_through
 from ledger.posting import EntryDraft, credit, debit, post_entry
@@ -24,7 +25,7 @@ SOURCE_TYPE = "reconciliation"
 
 def bank_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day: date | None) -> EntryDraft:
     platform, shop, ref, amount = match["platform"], match["shop_ref"], match["movement_ref"], match["amount"]
-    shop_dim = f"{platform}:{shop}"
+    shop_dim = shop_dimension(platform, shop)
     day: date = match["booked_on"]
     if first_open_day is not None and day < first_open_day:
         day = first_open_day
@@ -34,7 +35,7 @@ def bank_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day
         lines=(debit(bank_account, amount, shop_ref=shop_dim), credit(IN_TRANSIT, amount, shop_ref=shop_dim)),
         description=f"Withdrawal {ref} of {shop_dim} received in bank {match['account']} ({match['method']} match)",
         source_type=SOURCE_TYPE,
-        source_ref=f"{platform}:{shop}:wallet:{ref}#bank",
+        source_ref=DocumentKeys(platform, shop, "wallet", ref).source_ref("bank"),
     )
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from omnikop.db import Base, BigIntKey
+from foundation.db import Base, BigIntKey
 
 STATUSES = ("open", "resolved", "accepted", "written_off")
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from core_mapping.policy import RECEIVABLE
 from core_mapping.resolve import MappingIndex
+from foundation.config import OmnikopConfig
 from ledger.models import JournalEntry, JournalLine
 from ledger.posting import business_today
 from ledger.reports import balances_by
-from omnikop.config import OmnikopConfig
 from reconciliation.actions import variance_source_ref
 from reconciliation.balance import assert_balances
 from reconciliation.categories import VarianceDraft

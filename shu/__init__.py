@@ -5,5 +5,5 @@ AD/ART's basis points, and the member pools are returned to members in proportio
 cooperative (JUA) and their capital (JMA). Everything is exact integer rupiah; the computation is reproducible
 from a frozen input snapshot whose hash the approver signs off, and nothing is posted before that approval.
 
-Dependencies point one way: ``shu → ledger`` (and ``omnikop.config``); ``core_mapping`` and the CLI/DAGs use it.
+Dependencies point one way: ``shu → ledger`` (and ``foundation.config``); ``members`` and the CLI/DAGs use it.
 """

@@ -12,33 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from foundation.allocation_split import (
+    CAPITAL,
+    COMPONENTS,
+    PATRONAGE,
+    RESERVE,
+    TOTAL_BPS,
+    AllocationSplitError,
+    check_bps,
+)
 from ledger.money import allocate, member_sort_key
 from shu.errors import AllocationError
 
-TOTAL_BPS = 10_000
-RESERVE, PATRONAGE, CAPITAL = "cadangan", "jasa_usaha", "jasa_modal"
-# Every component an AD/ART allocates, in the order the RAT report lists them.
-COMPONENTS: tuple[str, ...] = (
-    RESERVE,
-    PATRONAGE,
-    CAPITAL,
-    "pengurus",
-    "karyawan",
-    "pendidikan",
-    "sosial",
-    "pembangunan_daerah",
-)
-# Placeholder defaults of coop_accounting.md §1.3 / design §5: must be replaced by the coop's AD/ART values.
-DEFAULT_BPS: dict[str, int] = {
-    RESERVE: 4000,
-    PATRONAGE: 2500,
-    CAPITAL: 2000,
-    "pengurus": 500,
-    "karyawan": 500,
-    "pendidikan": 250,
-    "sosial": 250,
-    "pembangunan_daerah": 0,
-}
 LABELS: dict[str, str] = {
     RESERVE: "Dana cadangan",
     PATRONAGE: "Jasa usaha anggota (JUA)",
@@ -49,27 +34,6 @@ LABELS: dict[str, str] = {
     "sosial": "Dana sosial",
     "pembangunan_daerah": "Dana pembangunan daerah kerja",
 }
-
-
-def check_bps(bps: Mapping[str, int]) -> dict[str, int]:
-    """Validate an allocation and return it with every component present (missing ones are 0).
-
-    Refuses unknown components, non-integer or out-of-range values and — above all — a sum other than 10 000 bp,
-    naming the sum, so the 105 % textbook split (coop_accounting.md §1.3) can never slip through.
-    """
-    unknown = sorted(set(bps) - set(COMPONENTS))
-    if unknown:
-        raise AllocationError(f"unknown allocation component(s) {', '.join(unknown)}; known: {', '.join(COMPONENTS)}")
-    for component, value in bps.items():
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= TOTAL_BPS:
-            raise AllocationError(f"allocation_bps.{component} must be a whole number of basis points 0–10000")
-    total = sum(bps.values())
-    if total != TOTAL_BPS:
-        parts = " + ".join(f"{component} {value}" for component, value in bps.items() if value)
-        raise AllocationError(
-            f"allocation_bps sum to {total} basis points, not {TOTAL_BPS} ({parts or 'nothing'}); fix the AD/ART split"
-        )
-    return {component: int(bps.get(component, 0)) for component in COMPONENTS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +116,10 @@ def allocate_shu(surplus: int, bps: Mapping[str, int], members: Iterable[MemberB
         raise AllocationError(f"the surplus must be whole rupiah (int), got {type(surplus).__name__}")
     if surplus < 0:
         raise AllocationError(f"the surplus is negative ({surplus}): a loss is not shared; the AD says how to cover it")
-    split = check_bps(bps)
+    try:
+        split = check_bps(bps)
+    except AllocationSplitError as refused:
+        raise AllocationError(str(refused)) from None
     ordered = sorted(members, key=lambda member: member_sort_key(member.member_no))
     numbers = [member.member_no for member in ordered]
     if len(set(numbers)) != len(numbers):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from omnikop.config import ShuConfig
+from foundation.config import ShuConfig
 from shu.accounts import COMPONENT_ACCOUNTS
 from shu.allocation import LABELS, Allocation, allocate_shu
 from shu.models import ShuApproval, ShuComputation

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from foundation.allocation_split import AllocationSplitError
+
 
 class ShuError(Exception):
     """Base class: nothing was posted or stored."""
 
 
-class AllocationError(ShuError, ValueError):
+class AllocationError(ShuError, AllocationSplitError):
     """The allocation is not usable: basis points that do not sum to 10 000, a negative surplus, a bad member list.
 
-    A ``ValueError`` too, so configuration validation (pydantic) reports it against the offending key.
+    An ``AllocationSplitError`` (and so a ``ValueError``) too: a bad split is the same refusal whether the
+    configuration or the computation meets it.
     """
 
 

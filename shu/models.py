@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from omnikop.db import Base, BigIntKey
+from foundation.db import Base, BigIntKey
 
 
 class ShuComputation(Base):

@@ -20,10 +20,10 @@ from typing import Literal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from foundation.config import ShuConfig
 from ledger.models import JournalEntry, JournalLine
 from ledger.periods import closed_through
 from ledger.posting import LINES_PER_STATEMENT, EntryDraft, LineDraft, business_today, credit, debit, post_entries
-from omnikop.config import ShuConfig
 from shu.accounts import (
     COMPONENT_ACCOUNTS,
     MEMBER_SHU_PAYABLE,

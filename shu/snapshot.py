@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from foundation.config import ShuConfig
 from ledger.idempotent import content_hash
 from ledger.models import Member
 from ledger.money import member_sort_key
-from omnikop.config import ShuConfig
 from shu.accounts import CAPITAL_ACCOUNTS, VOLUME_TAGS
 from shu.allocation import MemberBasis, check_bps
 from shu.eligibility import Eligibility, eligibility, year_bounds

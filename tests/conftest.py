@@ -18,8 +18,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from foundation.db import make_engine
 from omnikop import migrate
-from omnikop.db import make_engine
 from omnikop.schema import metadata
 
 PG_URL = os.environ.get("OMNIKOP_TEST_PG_URL")

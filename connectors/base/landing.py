@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from connectors.base.protocol import Connector, FetchedPage, LandedPage
 from connectors.base.windows import Window
-from omnikop.db import Base, BigIntKey, transaction
+from foundation.db import Base, BigIntKey, transaction
 
 
 class RawPage(Base):

@@ -17,7 +17,7 @@ from sqlalchemy import DateTime, Engine, String, Text, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from omnikop.db import Base, transaction
+from foundation.db import Base, transaction
 
 
 class StoredToken(Base):

@@ -40,7 +40,7 @@ from connectors.base.errors import ConfigError
 from connectors.base.landing import land_page
 from connectors.base.protocol import FetchedPage
 from connectors.base.registry import available_platforms
-from omnikop.db import Base, BigIntKey, transaction
+from foundation.db import Base, BigIntKey, transaction
 
 log = logging.getLogger("omnikop.webhooks")
 MAX_BODY = 512 * 1024  # the largest real order event is a few KiB; anything near this is not an event

@@ -8,7 +8,8 @@ import typer
 from sqlalchemy.exc import DBAPIError
 
 from connectors.base.errors import ConnectorError
-from core_mapping.csv_io import ImportRejected
+from foundation.config import ConfigError
+from foundation.csv_import import ImportRejected
 from ledger.errors import LedgerError
 from omnikop.cli import (
     bank_cmd,
@@ -26,7 +27,6 @@ from omnikop.cli import (
     webhooks_cmd,
 )
 from omnikop.cli.common import config, errors
-from omnikop.config import ConfigError
 
 app = typer.Typer(
     name="omnikop",

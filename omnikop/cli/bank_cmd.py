@@ -10,8 +10,8 @@ from pathlib import Path
 
 import typer
 
+from foundation.db import transaction
 from omnikop.cli.common import config, console, engine, errors
-from omnikop.db import transaction
 
 
 def bank(

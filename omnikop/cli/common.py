@@ -7,8 +7,8 @@ from functools import cache
 from rich.console import Console
 from sqlalchemy import Engine
 
-from omnikop.config import OmnikopConfig, load_config
-from omnikop.db import make_engine
+from foundation.config import OmnikopConfig, load_config
+from foundation.db import make_engine
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)

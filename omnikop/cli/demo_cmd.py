@@ -83,11 +83,11 @@ def standalone() -> None:
 def setup() -> None:
     """Prepare a deployment (the compose init job): Airflow's metadata database, every cooperative's ledger
     database, and one pool per cooperative and platform. Safe to run again after adding a tenant or shop."""
+    from foundation.config import ConfigError, load_config
+    from foundation.db import make_engine
+    from foundation.tenants import Tenant, tenants
     from omnikop import migrate
-    from omnikop.config import ConfigError, load_config
-    from omnikop.db import make_engine
     from omnikop.orchestration.airflow_env import airflow_bin, import_pools
-    from omnikop.tenants import Tenant, tenants
 
     def run_airflow(*args: str, log: Path | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run([airflow_bin(), *args], capture_output=True, text=True, check=False)

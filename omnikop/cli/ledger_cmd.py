@@ -9,13 +9,13 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.export_beancount import write_beancount
 from ledger.export_csv import write_journal_csv
 from ledger.money import format_idr
 from ledger.reports import trial_balance
 from omnikop.cli.common import console, engine, errors
-from omnikop.db import transaction
 
 app = typer.Typer(help="Check, report and export the ledger.", no_args_is_help=True)
 

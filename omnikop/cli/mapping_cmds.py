@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
+from foundation.db import transaction
 from omnikop.cli.common import console, engine
-from omnikop.db import transaction
 
 members = typer.Typer(help="Members: import/export the register, statements, remittances.", no_args_is_help=True)
 mappings = typer.Typer(help="Which member owns each shop and SKU (CSV import/export).", no_args_is_help=True)
@@ -18,8 +18,8 @@ mappings = typer.Typer(help="Which member owns each shop and SKU (CSV import/exp
 @members.command("import")
 def import_members(file: Path = typer.Argument(..., help="CSV: member_no,name,join_date[,status,exit_date]")) -> None:
     """Add or update members; a file with any bad row imports nothing and lists every problem."""
-    from core_mapping.csv_io import import_members as run
-    from core_mapping.csv_io import read_file
+    from foundation.csv_import import read_file
+    from members.csv_io import import_members as run
 
     with read_file(file) as handle, transaction(engine()) as session:
         result = run(session, handle, str(file))
@@ -31,7 +31,7 @@ def import_members(file: Path = typer.Argument(..., help="CSV: member_no,name,jo
 @members.command("export")
 def export_members(out: Path = typer.Option(None, "--out", help="file to write (default: standard output)")) -> None:
     """Write the member register as CSV."""
-    from core_mapping.csv_io import export_members as run
+    from members.csv_io import export_members as run
 
     with transaction(engine()) as session:
         if out is None:
@@ -49,7 +49,7 @@ def statement(
     out: Path = typer.Option(..., "--out", help="HTML file to write"),
 ) -> None:
     """The member's gross sales per channel, fees, PPh 22, commission, net owed, paid out and balance."""
-    from core_mapping.statement import member_statement, render_html
+    from members.statement import member_statement, render_html
 
     start, end = period_bounds(period)
     with transaction(engine()) as session:
@@ -83,7 +83,7 @@ def import_mappings(
 ) -> None:
     """Add or correct shop and SKU mappings; a file with any bad row imports nothing."""
     from core_mapping.csv_io import import_mappings as run
-    from core_mapping.csv_io import read_file
+    from foundation.csv_import import read_file
 
     with read_file(file) as handle, transaction(engine()) as session:
         result = run(session, handle, str(file))

@@ -12,9 +12,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from foundation.db import transaction
 from ledger.money import format_idr
 from omnikop.cli.common import config, console, engine, errors
-from omnikop.db import transaction
 
 app = typer.Typer(
     help="Reconciliation: orders ↔ settlements ↔ wallet ↔ bank, variances and reports.", no_args_is_help=True

@@ -42,7 +42,7 @@ def authorize(
     """
     from connectors.base.authorize import LoopbackCallback, authorizer_class
     from connectors.base.connection import load_connection
-    from omnikop.config import ConfigError
+    from foundation.config import ConfigError
 
     settings = config()
     try:

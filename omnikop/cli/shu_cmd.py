@@ -14,9 +14,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from foundation.db import transaction
 from ledger.money import format_idr
 from omnikop.cli.common import config, console, engine, errors
-from omnikop.db import transaction
 from shu.errors import ShuError
 
 savings = typer.Typer(help="Member savings: simpanan pokok, wajib and sukarela from CSV.", no_args_is_help=True)
@@ -42,7 +42,7 @@ def import_savings(
     ),
 ) -> None:
     """Post savings balances or deposits/withdrawals; a file with any bad row imports nothing."""
-    from core_mapping.csv_io import read_file
+    from foundation.csv_import import read_file
     from shu.savings import import_savings as run
 
     with refusals(), read_file(file) as handle, transaction(engine()) as session:

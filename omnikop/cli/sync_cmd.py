@@ -8,8 +8,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from foundation.db import transaction
 from omnikop.cli.common import config, console, engine
-from omnikop.db import transaction
 
 quarantine_app = typer.Typer(help="Records that could not be mapped or posted, by reason.", no_args_is_help=True)
 
@@ -21,8 +21,8 @@ def sync(
     until: datetime = typer.Option(None, "--until", help="window end (default now)"),
 ) -> None:
     """Pull → land → parse → map → post for one shop and window. Re-running posts nothing new."""
-    from core_mapping.pipeline import sync_shop
     from omnikop.shops import connector_for, default_window
+    from sync.pipeline import sync_shop
 
     settings, db = config(), engine()
     window = default_window(settings, platform, shop, _utc(since), _utc(until))
@@ -99,8 +99,8 @@ def replay_items(
 ) -> None:
     """Re-map quarantined records from their landed pages and post what now maps; the rest stays open."""
     from core_mapping.quarantine import open_items
-    from core_mapping.replay import replay
     from omnikop.shops import connector_for
+    from sync.replay import replay
 
     settings, db = config(), engine()
     with transaction(db) as session:

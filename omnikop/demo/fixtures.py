@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from connectors.base.sandbox.world import World
-from core_mapping.csv_io import MAPPING_COLUMNS, MEMBER_COLUMNS
+from core_mapping.csv_io import MAPPING_COLUMNS
+from members.csv_io import MEMBER_COLUMNS
 
 MAPPED_FROM = date(2020, 1, 1)
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from core_mapping.quarantine import open_items
-from core_mapping.statement import member_statement, render_html
+from foundation.db import transaction
 from ledger.export_beancount import write_beancount
 from ledger.export_csv import write_journal_csv
 from ledger.models import Member
 from ledger.reports import trial_balance
-from omnikop.db import transaction
+from members.statement import member_statement, render_html
 
 EVERYTHING = (date(2000, 1, 1), date(2100, 12, 31))
 

@@ -28,12 +28,13 @@ from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.tokens import StoredToken
 from connectors.base.webhooks import build_app, receiver_from_config
-from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.csv_io import import_mappings
 from core_mapping.models import Document, QuarantineItem
+from foundation.config import load_config
+from foundation.db import make_engine, transaction
 from ledger.models import GoodsMovement, JournalEntry, Member
+from members.csv_io import import_members
 from omnikop import migrate
-from omnikop.config import load_config
-from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.demo.outputs import write_outputs
 from omnikop.orchestration.airflow_env import AirflowHome
@@ -250,8 +251,8 @@ def _import_bank_statement(session: Session, paths: DemoPaths, world: World, pla
     """The cooperative's bank statement for the demo span, imported as `omnikop import bank` does (idempotent)."""
     from connectors.base.registry import connector_class
     from connectors.base.sandbox.bank import bank_statement_csv
+    from foundation.bank_layouts import PRESETS
     from reconciliation.bank_csv import parse_statement
-    from reconciliation.bank_layouts import PRESETS
     from reconciliation.bank_store import store_statement
 
     # Withdrawals reach the bank from platforms with a seller wallet (Shopee, Tokopedia). GoBiz and Grab pay

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from omnikop.db import make_engine
+from foundation.db import make_engine
 from omnikop.schema import metadata
 
 config = context.config

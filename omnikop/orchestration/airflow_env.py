@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foundation.tenants import DEFAULT, Tenant
 from omnikop.orchestration.assets import pool_name
 from omnikop.orchestration.dag_runner import MARKER
-from omnikop.tenants import DEFAULT, Tenant
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO / "dags"

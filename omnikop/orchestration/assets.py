@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import Asset
 
-from omnikop.tenants import DEFAULT, Tenant
+from foundation.tenants import DEFAULT, Tenant
 
 
 def ledger_postings(tenant: Tenant = DEFAULT) -> Asset:

@@ -6,7 +6,7 @@ one shop is backfilled); ``sync`` is mapped over them, so one shop's failure nev
 tasks run in the platform's pool (sized to its partner rate limit) and publish the ledger-postings assets
 that schedule the reconciliation and ledger-check DAGs.
 
-Every factory takes the cooperative (``omnikop.tenants.Tenant``) it serves: a named tenant's DAG ids, pools
+Every factory takes the cooperative (``foundation.tenants.Tenant``) it serves: a named tenant's DAG ids, pools
 and assets carry its name, and its tasks run against its own config and ledger database.
 """
 
@@ -19,9 +19,9 @@ import pendulum
 from airflow.sdk import DAG, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from foundation.tenants import DEFAULT, Tenant
 from omnikop.orchestration.assets import ledger_postings, platform_postings, pool_name, settlement_files
 from omnikop.orchestration.tasks import task_retries
-from omnikop.tenants import DEFAULT, Tenant
 
 START = pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta")
 TAGS = ["omnikop"]

@@ -13,8 +13,8 @@ from typing import Any
 from airflow.providers.standard.operators.hitl import ApprovalOperator
 from airflow.sdk import DAG, Param, get_current_context, task
 
+from foundation.tenants import DEFAULT, Tenant
 from omnikop.orchestration.dags import START, TAGS, default_args
-from omnikop.tenants import DEFAULT, Tenant
 
 COMPUTED = "ti.xcom_pull(task_ids='compute')"
 

@@ -28,8 +28,8 @@ def year_from_conf(conf: dict[str, Any] | None) -> int:
 
 def compute_for_approval(year: int, surplus: int | None = None) -> dict[str, Any]:
     """Compute and store the year's SHU, write its tables, return the approval summary (nothing is posted)."""
-    from omnikop.config import load_config
-    from omnikop.db import make_engine, transaction
+    from foundation.config import load_config
+    from foundation.db import make_engine, transaction
     from shu.compute import compute_shu
     from shu.outputs import write_outputs
     from shu.snapshot import canonical_json
@@ -82,8 +82,8 @@ def post_approved(year: int, inputs_hash: str, approval: dict[str, Any]) -> dict
     """Post the approved computation, recording the approver Airflow reports (``responded_by_user``)."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from omnikop.config import load_config
-    from omnikop.db import make_engine, transaction
+    from foundation.config import load_config
+    from foundation.db import make_engine, transaction
     from shu.errors import ShuError
     from shu.posting import post_shu
 

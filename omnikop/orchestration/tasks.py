@@ -13,7 +13,7 @@ log = logging.getLogger("omnikop.tasks")
 
 def configured_shops(platform: str, only: list[str] | None = None) -> list[str]:
     """The shops of ``platform`` in ``omnikop.yaml`` (optionally just ``only``, e.g. for a one-shop backfill)."""
-    from omnikop.config import load_config
+    from foundation.config import load_config
 
     shops = [shop.shop_ref for shop in load_config().shops if shop.platform == platform]
     if only:
@@ -45,11 +45,11 @@ def sync_one_shop(platform: str, shop_ref: str, interval_start: datetime, interv
     """Pull the shop's data interval (widened by its lookback), land, map and post. Idempotent per interval."""
     from connectors.base.errors import AuthError, ConfigError
     from connectors.base.windows import Window
-    from core_mapping.pipeline import sync_shop
-    from omnikop.config import ConfigError as OmnikopConfigError
-    from omnikop.config import load_config
-    from omnikop.db import make_engine
+    from foundation.config import ConfigError as OmnikopConfigError
+    from foundation.config import load_config
+    from foundation.db import make_engine
     from omnikop.shops import connector_for
+    from sync.pipeline import sync_shop
 
     config = load_config()
     engine = make_engine(config.database_url)
@@ -82,9 +82,9 @@ def sync_one_shop(platform: str, shop_ref: str, interval_start: datetime, interv
 
 def check_ledger_or_fail() -> str:
     """Run every ledger invariant; a violation fails the task loudly with the list."""
+    from foundation.config import load_config
+    from foundation.db import make_engine, transaction
     from ledger.check import check_ledger
-    from omnikop.config import load_config
-    from omnikop.db import make_engine, transaction
 
     engine = make_engine(load_config().database_url)
     with transaction(engine) as session:
@@ -105,9 +105,9 @@ AUTHORIZATION_WARNING_DAYS = 14  # OMNIKOP_AUTHORIZATION_WARNING_DAYS overrides
 def check_authorisations_or_fail(now: datetime | None = None) -> str:
     """Fail, naming each shop and date, when a configured shop's refresh token or seller authorisation ends
     within ``OMNIKOP_AUTHORIZATION_WARNING_DAYS`` (default 14): time to ask the seller, before syncs fail."""
+    from foundation.config import load_config
+    from foundation.db import make_engine
     from omnikop.authorizations import configured_shops, expiring_authorisations
-    from omnikop.config import load_config
-    from omnikop.db import make_engine
 
     config = load_config()
     days = int(os.environ.get("OMNIKOP_AUTHORIZATION_WARNING_DAYS", AUTHORIZATION_WARNING_DAYS))
@@ -138,10 +138,10 @@ def reconcile_and_report(run_after: datetime) -> dict[str, Any]:
     finance always has the report that explains the alert."""
     from pathlib import Path
 
+    from foundation.config import load_config
+    from foundation.db import make_engine, transaction
     from ledger.money import format_idr
     from ledger.posting import BUSINESS_TIMEZONE
-    from omnikop.config import load_config
-    from omnikop.db import make_engine, transaction
     from reconciliation.report.write import write_report
     from reconciliation.run import open_amount, run_reconciliation
 
@@ -186,7 +186,7 @@ def task_retries() -> int:
 def report_platforms() -> list[str]:
     """Configured platforms whose settlements arrive as report files (they have a report layout)."""
     from connectors.base.settlement_files import ImportRefused, layout_of
-    from omnikop.config import load_config
+    from foundation.config import load_config
 
     platforms = []
     for platform in sorted({shop.platform for shop in load_config().shops}):
@@ -203,8 +203,8 @@ def import_inbox(platform: str) -> dict[str, Any]:
     from pathlib import Path
 
     from connectors.base.settlement_files import process_inbox
-    from omnikop.config import load_config
-    from omnikop.db import make_engine
+    from foundation.config import load_config
+    from foundation.db import make_engine
 
     config = load_config()
     inbox = Path(config.inbox) / platform

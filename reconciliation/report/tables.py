@@ -17,9 +17,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core_mapping.policy import IN_TRANSIT, RECEIVABLE
+from foundation.config import OmnikopConfig
 from ledger.models import Account, JournalEntry, JournalLine
 from ledger.reports import balances_by
-from omnikop.config import OmnikopConfig
 from reconciliation.actions import SUSPENSE
 from reconciliation.categories import BUCKET_ORDER, CATEGORIES, LEVELS, aging_bucket
 from reconciliation.coverage import coverage_table

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from omnikop.config import OmnikopConfig
+from foundation.config import OmnikopConfig
 from reconciliation.report.html import render_html
 from reconciliation.report.specs import SPECS
 from reconciliation.report.tables import bank_matched_in_ledger, build_report

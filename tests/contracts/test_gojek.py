@@ -24,7 +24,7 @@ from connectors.base.tokens import TokenStore
 from connectors.base.windows import Window
 from connectors.gojek.connector import GojekConnector
 from connectors.gojek.sandbox import GojekSandbox, render
-from omnikop.db import Base, make_engine
+from foundation.db import Base, make_engine
 from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields, objects_at
 
 TREES = load_trees(Path(__file__).parent / "gojek" / "gobiz.json")

@@ -25,7 +25,7 @@ from connectors.base.tokens import TokenStore
 from connectors.base.windows import Window
 from connectors.grab.connector import GrabConnector
 from connectors.grab.sandbox import GrabSandbox, render
-from omnikop.db import Base, make_engine
+from foundation.db import Base, make_engine
 from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields, objects_at
 
 TREES = load_trees(Path(__file__).parent / "grab" / "partner_api.json")

@@ -29,7 +29,7 @@ from connectors.base.windows import Window
 from connectors.shopee import parse
 from connectors.shopee.connector import ShopeeConnector
 from connectors.shopee.sandbox import ShopeeSandbox, render
-from omnikop.db import Base, make_engine
+from foundation.db import Base, make_engine
 from tests.contracts.fieldtree import answer_problems, load_trees
 
 DATA = Path(__file__).parent / "shopee"

@@ -25,7 +25,7 @@ from connectors.base.tokens import StoredToken, TokenStore
 from connectors.shopee.connector import ShopeeConnector
 from connectors.shopee.sandbox import ShopeeSandbox
 from connectors.shopee.signing import sign
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields
 
 TREES = load_trees(Path(__file__).parent / "shopee" / "auth_doc_trees.json")

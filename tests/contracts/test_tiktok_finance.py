@@ -17,7 +17,7 @@ from connectors.base.landing import RawPage
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.conformance import KitEnv
 from connectors.tokopedia.sandbox import render_tiktok
-from omnikop.db import transaction
+from foundation.db import transaction
 from tests.contracts.fieldtree import answer_problems, load_trees
 
 FINANCE = ("finance.202309.get_statements", "finance.202309.get_payments", "finance.202309.get_withdrawals")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from connectors.base.landing import RawPage
 from connectors.base.testing.conformance import KitEnv
 from connectors.tokopedia.sandbox import render_legacy
-from omnikop.db import transaction
+from foundation.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
 from tests.contracts.fieldtree import answer_problems, load_trees
 

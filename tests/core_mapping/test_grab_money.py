@@ -12,12 +12,14 @@ from sqlalchemy import select
 from connectors.base.landing import RawPage, as_landed, land_page
 from connectors.base.protocol import FetchedPage
 from connectors.grab import parse
-from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.csv_io import import_mappings
 from core_mapping.mapper import ShopMapper
-from core_mapping.pipeline import post_batch
+from core_mapping.policy import PolicyResolver
+from foundation.config import parse_config
+from foundation.db import transaction
 from ledger.models import JournalLine
-from omnikop.config import parse_config
-from omnikop.db import transaction
+from members.csv_io import import_members
+from sync.posting import post_batch
 from tests.connectors.grab.test_money import grab_order
 
 SHOP = "1-CYNGRUNGSBCCC1"
@@ -38,7 +40,7 @@ def post(engine, payload: dict) -> object:  # type: ignore[no-untyped-def, type-
             session, "grab", SHOP, FetchedPage("settlements", "order_list", {}, body, 200, datetime.now(UTC))
         )
         records = [(page_id, r) for r in parse.parse_page(as_landed(session.get(RawPage, page_id)))]
-        batch = ShopMapper(session, parse_config({}), "grab", SHOP).map(records)
+        batch = ShopMapper(session, PolicyResolver.for_shop(parse_config({}), "grab", SHOP), "grab", SHOP).map(records)
         return post_batch(session, "grab", SHOP, batch)
 
 

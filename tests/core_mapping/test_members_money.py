@@ -15,11 +15,11 @@ from sqlalchemy import case, func, select
 
 from connectors.base.records import FeeKind, Order, OrderLine, OrderStatus, RawRef, Settlement, SettlementComponent
 from core_mapping.csv_io import import_mappings
-from core_mapping.statement import member_statement, render_html
+from foundation.config import parse_config
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.models import JournalLine
-from omnikop.config import parse_config
-from omnikop.db import transaction
+from members.statement import member_statement, render_html
 from tests.core_mapping.test_posting_rules import (
     HEADER_MAPPING,
     RELEASED,

@@ -23,17 +23,19 @@ from connectors.base.records import (
     WalletMovementKind,
     check_settlement,
 )
-from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.csv_io import import_mappings
 from core_mapping.mapper import ShopMapper
 from core_mapping.models import QuarantineItem
-from core_mapping.pipeline import post_batch
+from core_mapping.policy import PolicyResolver
+from foundation.config import parse_config
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.members import remit_to_member
 from ledger.models import JournalEntry, JournalLine
 from ledger.posting import EntryDraft, credit, debit, post_entry
 from ledger.reports import trial_balance
-from omnikop.config import parse_config
-from omnikop.db import transaction
+from members.csv_io import import_members
+from sync.posting import post_batch
 
 RELEASED = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 SHOP = "100001"
@@ -82,7 +84,9 @@ def settlement(
 def run(engine, page_id: int, records, *, config=None):  # type: ignore[no-untyped-def]
     config = config or parse_config({"policy": {"members": {"0001": {"commission_bps": 1000}}}})
     with transaction(engine) as session:
-        batch = ShopMapper(session, config, "shopee", SHOP).map([(page_id, record) for record in records])
+        batch = ShopMapper(session, PolicyResolver.for_shop(config, "shopee", SHOP), "shopee", SHOP).map(
+            [(page_id, record) for record in records]
+        )
         return post_batch(session, "shopee", SHOP, batch)
 
 

@@ -11,7 +11,7 @@ import yaml
 from airflow.sdk.exceptions import AirflowFailException
 
 from connectors.base.tokens import AUTHORIZATION_EXPIRES_AT, TokenPair, TokenStore
-from omnikop.db import make_engine
+from foundation.db import make_engine
 from omnikop.orchestration.dags import ledger_check_dag
 from omnikop.orchestration.tasks import check_authorisations_or_fail
 

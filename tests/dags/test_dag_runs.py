@@ -22,11 +22,12 @@ from connectors.base.connection import env_var_name
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.shopee.sandbox import ShopeeSandbox
-from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.csv_io import import_mappings
+from foundation.db import make_engine, transaction
 from ledger.fingerprint import ledger_fingerprint
 from ledger.models import JournalEntry
+from members.csv_io import import_members
 from omnikop import migrate
-from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.orchestration.airflow_env import AirflowHome
 

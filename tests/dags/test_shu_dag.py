@@ -18,8 +18,8 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from foundation.db import transaction
 from ledger.models import JournalEntry
-from omnikop.db import transaction
 from omnikop.orchestration.airflow_env import DAGS_FOLDER, AirflowHome
 from shu.models import ShuApproval, ShuComputation
 from tests.shu.books import worked_example_books

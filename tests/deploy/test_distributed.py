@@ -24,12 +24,13 @@ from connectors.base.connection import env_var_name
 from connectors.base.sandbox.catalog import sandbox_class
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
-from core_mapping.csv_io import import_mappings, import_members
+from core_mapping.csv_io import import_mappings
+from foundation.db import make_engine, transaction
+from foundation.tenants import Tenant
 from ledger.fingerprint import ledger_fingerprint
+from members.csv_io import import_members
 from omnikop import migrate
-from omnikop.db import make_engine, transaction
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
-from omnikop.tenants import Tenant
 from tests.conftest import PG_URL, REQUIRE_PG, SUMMARY_PROPERTY
 from tests.deploy.cluster import celery_cluster
 

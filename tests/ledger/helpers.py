@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from foundation.db import transaction
 from ledger.members import register_member
 from ledger.posting import EntryDraft, credit, debit
-from omnikop.db import transaction
 
 DAY = date(2026, 1, 5)
 

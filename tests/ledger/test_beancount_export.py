@@ -7,9 +7,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from foundation.db import transaction
 from ledger.periods import close_period
 from ledger.posting import EntryDraft, credit, debit, post_entries, reverse_entry
-from omnikop.db import transaction
 from tests.ledger.helpers import add_members, consignment_sale
 
 BEAN_CHECK = str(Path(sys.executable).with_name("bean-check"))

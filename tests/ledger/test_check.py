@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.posting import post_entries, reverse_entry
-from omnikop.db import transaction
 from tests.ledger.helpers import add_members, consignment_sale
 
 TODAY = date(2026, 3, 1)

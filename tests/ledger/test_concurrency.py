@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from foundation.db import make_engine, session_factory, transaction
 from ledger.models import JournalEntry
 from ledger.posting import post_entry
-from omnikop.db import make_engine, session_factory, transaction
 from tests.ledger.helpers import add_members, consignment_sale
 
 pytestmark = pytest.mark.postgres

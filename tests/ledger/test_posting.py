@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from foundation.db import transaction
 from ledger.errors import (
     AlreadyReversed,
     DimensionMissing,
@@ -25,7 +26,6 @@ from ledger.money import MoneyError, from_minor, to_minor
 from ledger.periods import close_period
 from ledger.posting import EntryDraft, credit, debit, post_entries, post_entry, reverse_entry
 from ledger.reports import balances_by, trial_balance
-from omnikop.db import transaction
 from tests.ledger.helpers import DAY, add_members, consignment_sale
 
 TODAY = date(2026, 3, 1)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from connectors.base.connection import parse_connection
 from connectors.base.landing import RawPage
 from connectors.base.tokens import StoredToken
+from foundation.db import make_engine, transaction
 from ledger.fingerprint import ledger_fingerprint
-from omnikop.db import make_engine, transaction
 
 OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 

@@ -28,7 +28,7 @@ from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.tokens import AUTHORIZATION_EXPIRES_AT, AUTHORIZED_AT, StoredToken
 from connectors.shopee.sandbox import ShopeeSandbox
 from connectors.tokopedia.sandbox import TokopediaSandbox
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 
 OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from omnikop.db import make_engine, refresh_statistics
+from foundation.db import make_engine, refresh_statistics
 
 
 def _insert_documents(engine, count: int, prefix: str) -> None:  # type: ignore[no-untyped-def]

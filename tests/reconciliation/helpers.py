@@ -30,14 +30,15 @@ from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.windows import Window
 from connectors.shopee.sandbox import ShopeeSandbox
 from connectors.tokopedia.sandbox import TokopediaSandbox
-from core_mapping.csv_io import import_mappings, import_members
-from core_mapping.pipeline import sync_shop
-from omnikop.config import OmnikopConfig, load_config
-from omnikop.db import make_engine, transaction
+from core_mapping.csv_io import import_mappings
+from foundation.config import OmnikopConfig, load_config
+from foundation.db import make_engine, transaction
+from members.csv_io import import_members
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.shops import connector_for
 from reconciliation.bank_csv import parse_statement
 from reconciliation.bank_store import ImportSummary, store_statement
+from sync.pipeline import sync_shop
 
 OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 IMPORT_BANK = ("import", "bank")

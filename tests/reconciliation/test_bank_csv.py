@@ -7,9 +7,9 @@ import pytest
 
 from connectors.base.sandbox.bank import bank_statement_csv, statement_lines
 from connectors.base.sandbox.world import World, WorldConfig
-from omnikop.config import ConfigError, parse_config
+from foundation.bank_layouts import PRESETS
+from foundation.config import ConfigError, parse_config
 from reconciliation.bank_csv import StatementRejected, parse_statement
-from reconciliation.bank_layouts import PRESETS
 
 WORLD = World.generate(WorldConfig(days=6, orders_per_day=4, platforms=("shopee",), discrepancies=True))
 

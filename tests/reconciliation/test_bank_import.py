@@ -11,10 +11,10 @@ from sqlalchemy.exc import DBAPIError
 
 from connectors.base.sandbox.bank import bank_statement_csv
 from connectors.base.sandbox.world import World, WorldConfig
+from foundation.bank_layouts import PRESETS
+from foundation.db import transaction
 from ledger.models import JournalEntry
-from omnikop.db import transaction
 from reconciliation.bank_csv import parse_statement
-from reconciliation.bank_layouts import PRESETS
 from reconciliation.bank_store import store_statement
 from reconciliation.models import BankLine
 

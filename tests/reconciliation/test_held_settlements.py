@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from foundation.config import parse_config
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.posting import EntryDraft, credit, debit, post_entry
 from ledger.reports import trial_balance
-from omnikop.config import parse_config
-from omnikop.db import transaction
 from reconciliation.actions import resolve_variance
 from reconciliation.categories import VarianceDraft
 from reconciliation.variance_store import save_variances

@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from foundation.config import parse_config
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.models import GoodsMovement, JournalEntry
-from omnikop.config import parse_config
-from omnikop.db import transaction
 from reconciliation.actions import resolve_variance, variance_source_ref
 from reconciliation.categories import VarianceDraft
 from reconciliation.models import AuditEntry, Variance

@@ -20,10 +20,10 @@ from connectors.base.records import Rejected
 from core_mapping.documents import PLACEHOLDER
 from core_mapping.mapper import doc_identity, stream_of
 from core_mapping.models import Document, ProcessedPage, QuarantineItem
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.fingerprint import ledger_fingerprint
 from ledger.models import GoodsMovement, JournalEntry
-from omnikop.db import transaction
 
 STREAMS_OF_DOCS = {"order": "orders", "settlement": "settlements", "wallet": "wallet", "stock": "stock"}
 

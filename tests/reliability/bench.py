@@ -35,11 +35,13 @@ from connectors.base.settlement_files import import_settlement_file
 from connectors.base.tokens import TokenStore
 from connectors.base.webhooks import PushShop, Receiver, build_app
 from connectors.base.windows import Window
-from core_mapping.csv_io import import_mappings, import_members
-from core_mapping.pipeline import RunSummary, sync_shop
-from omnikop.config import OmnikopConfig, parse_config
-from omnikop.db import transaction
+from core_mapping.csv_io import import_mappings
+from foundation.config import OmnikopConfig, parse_config
+from foundation.db import transaction
+from members.csv_io import import_members
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
+from sync.pipeline import sync_shop
+from sync.posting import RunSummary
 
 PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
 PUSH_PLATFORMS = ("gojek", "grab")

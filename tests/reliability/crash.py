@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from connectors.base.windows import Window
-from core_mapping.pipeline import FAULT_POINT_ENV, sync_shop
-from omnikop.config import parse_config
-from omnikop.db import make_engine
+from foundation.config import parse_config
+from foundation.db import make_engine
 from omnikop.demo.fixtures import shop_configs
+from sync.pipeline import FAULT_POINT_ENV, sync_shop
 from tests.reliability.bench import Instance, make_connector
 
 PRELOAD = ["tests.reliability.crash"]

@@ -19,9 +19,9 @@ from connectors.base.landing import RawPage
 from connectors.base.sandbox.emitter import EmitOptions
 from connectors.base.tokens import StoredToken
 from core_mapping.models import ProcessedPage
-from core_mapping.pipeline import sync_shop
+from foundation.db import transaction
 from ledger.models import JournalEntry
-from omnikop.db import transaction
+from sync.pipeline import sync_shop
 from tests.reliability.bench import PUSH_PLATFORMS, Instance, deliver_pushes, sync
 from tests.reliability.crash import SyncOrder, sync_until_killed
 from tests.reliability.dbdrop import dropped_once

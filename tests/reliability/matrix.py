@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from connectors.base.sandbox.emitter import EmitOptions
-from omnikop.db import make_engine
+from foundation.db import make_engine
 from tests.reliability.accounting import Books, measure
 from tests.reliability.bench import PUSH_PLATFORMS, Instance, deliver_pushes, prepare, serve, sync
 from tests.reliability.faults import CellContext, Fault

@@ -30,8 +30,8 @@ from connectors.base.records import Rejected
 from connectors.base.sandbox.catalog import sandbox_class
 from connectors.base.sandbox.world import World
 from core_mapping.models import QuarantineItem
-from core_mapping.pipeline import process_shop
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
+from sync.pipeline import process_shop
 from tests.reliability.accounting import measure
 from tests.reliability.bench import PLATFORMS, config_for, make_connector, world_config
 from tests.reliability.matrix import Reference

@@ -27,7 +27,7 @@ from sqlalchemy import update
 from connectors.base.errors import ConnectorError
 from connectors.base.http import HttpClient
 from connectors.base.tokens import StoredToken
-from omnikop.db import Base, make_engine, transaction
+from foundation.db import Base, make_engine, transaction
 from tests.reliability.bench import Instance, serve
 
 Answer = tuple[int, str, bytes, bool]  # status, path, body, whether its signature was tampered with

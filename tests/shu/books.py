@@ -12,9 +12,9 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from foundation.db import transaction
 from ledger.members import register_member
 from ledger.posting import EntryDraft, credit, debit, post_entries
-from omnikop.db import transaction
 from shu.savings import import_savings
 
 YEAR = 2025

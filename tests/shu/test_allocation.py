@@ -8,16 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from foundation.allocation_split import DEFAULT_BPS, check_bps
 from ledger.money import member_sort_key
 from shu.allocation import (
     CAPITAL,
     COMPONENTS,
-    DEFAULT_BPS,
     PATRONAGE,
     RESERVE,
     MemberBasis,
     allocate_shu,
-    check_bps,
 )
 from shu.errors import AllocationError
 

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from core_mapping.statement import member_statement, render_html
+from foundation.config import ShuConfig
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.posting import post_entries
-from omnikop.config import ShuConfig
-from omnikop.db import transaction
+from members.statement import member_statement, render_html
 from shu.compute import compute_shu
 from shu.posting import post_shu
 from tests.ledger.test_check import run_cli

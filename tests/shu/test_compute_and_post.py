@@ -10,13 +10,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from foundation.config import ShuConfig
+from foundation.db import transaction
 from ledger.check import check_ledger
 from ledger.models import JournalEntry
 from ledger.periods import close_period
 from ledger.posting import post_entries
 from ledger.reports import balances_by, trial_balance
-from omnikop.config import ShuConfig
-from omnikop.db import transaction
 from shu.compute import compute_shu, latest_computation
 from shu.errors import AlreadyPosted, InputsChanged, NoComputation, NothingToDistribute, ShuError
 from shu.figures import income_statement

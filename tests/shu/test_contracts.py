@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from core_mapping.rules import TAG_REFUND, TAG_REFUND_SHARED, TAG_VOLUME
+from foundation.config import ConfigError, parse_config
 from ledger.chart import read_chart
-from omnikop.config import ConfigError, parse_config
 from omnikop.schema import metadata
 from shu.accounts import BANK, COMPONENT_ACCOUNTS, SAVINGS_ACCOUNTS, SHU_UNDISTRIBUTED, VOLUME_TAGS
 

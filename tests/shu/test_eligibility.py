@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
+from foundation.config import ShuConfig
+from foundation.db import transaction
 from ledger.members import register_member
 from ledger.models import Member
 from ledger.posting import post_entries
-from omnikop.config import ShuConfig
-from omnikop.db import transaction
 from shu.compute import compute_shu
 from shu.eligibility import eligibility
 from shu.figures import rupiah_days

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core_mapping.csv_io import ImportRejected, import_members
+from foundation.csv_import import ImportRejected
+from foundation.db import transaction
 from ledger.members import register_member
 from ledger.models import JournalEntry
 from ledger.reports import balances_by
-from omnikop.db import transaction
+from members.csv_io import import_members
 from shu.errors import SavingsImportRejected
 from shu.savings import import_savings
 

@@ -5,7 +5,7 @@ the next one (alternating, so matching needs its date window), with the withdraw
 description (``bca``) or in the reference column (``mandiri``). A bank administration fee is debited at each
 month end, and a world with injected discrepancies also gets one credit no withdrawal explains.
 
-The layouts are this sandbox's rendering of the bank's dialect; ``reconciliation.bank_layouts`` holds the
+The layouts are this sandbox's rendering of the bank's dialect; ``foundation.bank_layouts`` holds the
 matching presets that parse them (an independent reader, so a test of one against the other means something).
 
 - ``bca``: KlikBCA-style: a preamble, ``Tanggal Transaksi,Keterangan,Cabang,Jumlah,Saldo``, amounts in

@@ -28,7 +28,7 @@ from connectors.base.landing import land_page
 from connectors.base.protocol import FetchedPage
 from connectors.base.settlement_files.layout import ReportLayout
 from connectors.base.settlement_files.table import Table, UnreadableFile, read_table
-from omnikop.db import transaction
+from foundation.db import transaction
 
 log = logging.getLogger("omnikop.settlement_files")
 KINDS = {".csv": "settlement_report_csv", ".xlsx": "settlement_report_xlsx"}

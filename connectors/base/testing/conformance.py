@@ -28,7 +28,7 @@ from connectors.base.testing.harness import Harness
 from connectors.base.testing.truth import parsed_summary
 from connectors.base.tokens import TokenStore
 from connectors.base.windows import Window
-from omnikop.db import Base, make_engine, transaction
+from foundation.db import Base, make_engine, transaction
 
 FAST_BUDGET = RetryBudget(attempts=6, seconds=30, backoff_initial=0.05, backoff_max=0.5)
 

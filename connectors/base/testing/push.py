@@ -36,7 +36,7 @@ from connectors.base.testing.conformance import FAST_BUDGET
 from connectors.base.testing.truth import Summary, parsed_summary, world_summary
 from connectors.base.tokens import TokenStore
 from connectors.base.webhooks import PushEvent, PushShop, Receiver, build_app
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 
 
 class PushHarness(ABC):

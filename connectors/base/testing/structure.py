@@ -21,7 +21,7 @@ from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.harness import Harness
 from connectors.base.tokens import TokenStore
-from omnikop.db import Base, make_engine
+from foundation.db import Base, make_engine
 
 
 class StructureConformance:

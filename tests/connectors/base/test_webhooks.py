@@ -17,7 +17,7 @@ from connectors.base.landing import RawPage
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.webhooks import PushEvent, PushShop, Receiver, build_app
 from connectors.shopee.signing import push_signature
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 
 GOBIZ_SECRET, PARTNER_KEY = "gobiz-notification-secret", "shopee-partner-key-0123"
 CALLBACK = "https://coop.example/webhooks/shopee"

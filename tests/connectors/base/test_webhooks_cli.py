@@ -17,7 +17,7 @@ from sqlalchemy import select
 from connectors.base.connection import connection_json
 from connectors.base.landing import RawPage
 from connectors.base.sandbox.server import _free_port
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 
 OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 SECRET = "cli-notification-secret"

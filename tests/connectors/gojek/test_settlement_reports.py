@@ -15,7 +15,7 @@ from connectors.base.settlement_files import ImportRefused, import_settlement_fi
 from connectors.base.settlement_files.table import write_table
 from connectors.gojek import parse
 from connectors.gojek.testing import WORLD
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 from tests.ledger.test_check import run_cli
 
 COLUMNS = ["outlet_id", "transaction_id", "order_number", "transaction_type", "settled_at", "currency",

@@ -19,7 +19,7 @@ from connectors.base.tokens import TokenStore
 from connectors.base.windows import Window
 from connectors.grab.connector import GrabConnector
 from connectors.grab.sandbox import GrabSandbox
-from omnikop.db import Base, make_engine
+from foundation.db import Base, make_engine
 
 
 def test_the_sandbox_has_no_grab_side_menu_and_the_connector_pulls_no_stock(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from connectors.base.windows import Window
 from connectors.grab.client import MAX_ORDER_IDS
 from connectors.grab.connector import MERCHANT_DAY, GrabConnector, merchant_days
 from connectors.grab.sandbox import GrabSandbox
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 
 WORLD = WorldConfig(orders_per_day=23, days=3, platforms=("grab",))  # 23 a day: three list pages per day
 

@@ -13,7 +13,7 @@ from connectors.base.connection import connection_json, env_var_name
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.webhooks import PushShop, Receiver, build_app
 from connectors.grab.webhooks import issue_token, token_client
-from omnikop.db import make_engine
+from foundation.db import make_engine
 
 CLIENT, SECRET = "grab-to-coop", "push-secret-0123456789"
 ORDER = b'{"orderID":"1-1","merchantID":"1-M","state":"COMPLETED"}'

@@ -27,7 +27,7 @@ from connectors.base.windows import Window
 from connectors.shopee.connector import ShopeeConnector
 from connectors.shopee.parse import parse_page
 from connectors.shopee.sandbox import ShopeeSandbox
-from omnikop.db import Base, make_engine
+from foundation.db import Base, make_engine
 
 ONE_TRY = RetryBudget(attempts=1, seconds=5, backoff_initial=0.01, backoff_max=0.01)
 

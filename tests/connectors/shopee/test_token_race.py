@@ -15,7 +15,7 @@ from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.tokens import TokenStore
 from connectors.shopee.connector import ShopeeConnector
 from connectors.shopee.sandbox import ShopeeSandbox
-from omnikop.db import make_engine
+from foundation.db import make_engine
 
 
 def _check(db_url: str, shop: str, connection: str, start, results) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from connectors.base.records import Order, Rejected
 from connectors.base.testing.conformance import KitEnv
 from connectors.base.windows import Window
 from connectors.tokopedia.client_legacy import MAX_ORDER_WINDOW
-from omnikop.db import transaction
+from foundation.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
 
 LIST = "/v2/order/list"

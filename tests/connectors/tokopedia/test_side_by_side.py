@@ -11,7 +11,7 @@ from connectors.base.landing import RawPage
 from connectors.base.records import FeeKind, Settlement
 from connectors.base.testing.conformance import KitEnv
 from connectors.base.testing.truth import parsed_summary
-from omnikop.db import transaction
+from foundation.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
 
 STREAMS = ("orders", "settlements", "wallet", "stock")

@@ -23,7 +23,7 @@ from connectors.base.testing.conformance import KitEnv
 from connectors.base.testing.truth import parsed_summary
 from connectors.tokopedia.sandbox import TokopediaSandbox
 from connectors.tokopedia.testing import TikTokHarness
-from omnikop.db import transaction
+from foundation.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
 
 KIND = "tts_statement_transactions"

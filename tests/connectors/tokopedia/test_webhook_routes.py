@@ -14,7 +14,7 @@ from connectors.base.landing import RawPage
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.webhooks import PushShop, Receiver, build_app
 from connectors.tokopedia.webhooks import legacy_signature, tiktok_signature
-from omnikop.db import make_engine, transaction
+from foundation.db import make_engine, transaction
 
 APP_KEY, APP_SECRET, WEBHOOK_SECRET = "tts-app-key", "tts-app-secret-0123", "legacy-webhook-secret-0123"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from omnikop.config import ConfigError, load_config
+from foundation.config import ConfigError, load_config
+from foundation.tenants import DEFAULT, Tenant, tenant_named, tenants
 from omnikop.orchestration.airflow_env import DAGS_FOLDER, pool_spec
-from omnikop.tenants import DEFAULT, Tenant, tenant_named, tenants
 
 
 def write_config(path: Path, database: str, shops: list[tuple[str, str]]) -> Path:

@@ -11,7 +11,6 @@ import os
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Select, case, func, select
@@ -20,41 +19,23 @@ from sqlalchemy.orm import Session
 from connectors.base.landing import Lander, RawPage, as_landed, land_page
 from connectors.base.protocol import Connector, LandedPage
 from connectors.base.windows import Window
-from core_mapping.mapper import MappedBatch, ShopMapper, newest_revisions
+from core_mapping.mapper import ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
-from core_mapping.quarantine import TRANSIENT_REASONS, Problem, quarantine, resolve
+from core_mapping.policy import PolicyResolver
+from foundation.config import OmnikopConfig
+from foundation.db import refresh_statistics, transaction
 from ledger.bulk import insert_rows
-from ledger.goods import post_movements
-from ledger.posting import post_entries
-from omnikop.config import OmnikopConfig
-from omnikop.db import refresh_statistics, transaction
+from sync.posting import RunSummary, post_batch
+from sync.replay import retry_transient
 
 STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
 PAGES_PER_BATCH = 25
 FAULT_POINT_ENV = "OMNIKOP_FAULT_POINT"  # crash tests only; see ``fault_point``
-# What a batch reads by key while it writes to them (see ``omnikop.db.refresh_statistics``).
+# What a batch reads by key while it writes to them (see ``foundation.db.refresh_statistics``).
 GROWING_TABLES = ("journal_entries", "journal_lines", "goods_movements", "documents", "raw_pages", "processed_pages")
 BACKLOG_CHUNK = 200  # unprocessed pages read at a time when scanning the whole backlog
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
-
-
-@dataclass
-class RunSummary:
-    pages: int = 0
-    new_pages: int = 0
-    records: int = 0
-    posted_entries: int = 0
-    posted_movements: int = 0
-    duplicates: int = 0
-    quarantined: Counter[str] = field(default_factory=Counter)
-    stats: Counter[str] = field(default_factory=Counter)
-
-    def add(self, other: RunSummary) -> None:
-        for name in ("pages", "new_pages", "records", "posted_entries", "posted_movements", "duplicates"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.quarantined.update(other.quarantined)
-        self.stats.update(other.stats)
 
 
 def sync_shop(
@@ -88,6 +69,7 @@ def process_shop(
     Pushed hints among those pages (an order changed) are followed up first: the connector fetches what they
     name, and the fetched pages are landed and processed with the rest."""
     summary = RunSummary()
+    policy = PolicyResolver.for_shop(config, connector.platform, connector.shop_ref)
     summary.add(land_follow_ups(engine, connector))
     newest = _newest_pushed_revisions(engine, connector)
     while True:
@@ -95,7 +77,7 @@ def process_shop(
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
-            summary.add(_process_pages(session, config, connector, pages, newest))
+            summary.add(_process_pages(session, policy, connector, pages, newest))
         refresh_statistics(engine, GROWING_TABLES)
         if progress:
             progress("map+post", len(pages))
@@ -183,13 +165,13 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> 
 
 def _process_pages(
     session: Session,
-    config: OmnikopConfig,
+    policy: PolicyResolver,
     connector: Connector,
     pages: list[RawPage],
     newest: dict[tuple[str, str], str] | None = None,
 ) -> RunSummary:
     parsed = [(page.id, record) for page in pages for record in connector.parse(as_landed(page))]
-    batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(parsed, newest)
+    batch = ShopMapper(session, policy, connector.platform, connector.shop_ref).map(parsed, newest)
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
     fault_point("mid_batch")
     summary.records = len(parsed)
@@ -197,39 +179,6 @@ def _process_pages(
     per_page = Counter(page_id for page_id, _ in parsed)
     rows = [{"page_id": p.id, "processed_at": now, "records": per_page[p.id], "quarantined": 0} for p in pages]
     insert_rows(session, ProcessedPage.__table__, rows, skip_any_conflict=True)
-    return summary
-
-
-def post_batch(session: Session, platform: str, shop_ref: str, batch: MappedBatch) -> RunSummary:
-    """Post a mapped batch; a refused draft is quarantined against its record and blocks nothing else."""
-    summary = RunSummary(stats=batch.stats)
-    problems: list[Problem] = list(batch.problems)
-    failed: set[tuple[str, str]] = set()
-    for (_, origin), result in zip(batch.entries, post_entries(session, [d for d, _ in batch.entries]), strict=True):
-        if result.outcome == "created":
-            summary.posted_entries += 1
-        elif result.outcome == "exists":
-            summary.duplicates += 1
-        else:
-            failed.add((origin.stream, origin.record_key))
-            problems.append(
-                Problem(origin.stream, origin.record_key, origin.page_id, "post", result.error.code, str(result.error))
-            )  # type: ignore[union-attr]
-    movements = post_movements(session, [d for d, _ in batch.movements])
-    for (_, origin), result in zip(batch.movements, movements, strict=True):
-        if result.outcome == "created":
-            summary.posted_movements += 1
-        elif result.outcome == "exists":
-            summary.duplicates += 1
-        else:
-            failed.add((origin.stream, origin.record_key))
-            problems.append(
-                Problem(origin.stream, origin.record_key, origin.page_id, "post", result.error.code, str(result.error))
-            )  # type: ignore[union-attr]
-    quarantine(session, platform, shop_ref, problems)
-    for stream, keys in batch.mapped.items():
-        resolve(session, platform, shop_ref, stream, {k for k in keys if (stream, k) not in failed}, "posted")
-    summary.quarantined.update(problem.reason for problem in problems)
     return summary
 
 
@@ -242,10 +191,3 @@ def fault_point(name: str) -> None:
     processed markers). Unset in production, where this is one dictionary lookup per batch."""
     if os.environ.get(FAULT_POINT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-def retry_transient(engine: Engine, config: OmnikopConfig, connector: Connector) -> RunSummary:
-    """Re-map open items whose cause may have gone away by itself (e.g. the order has arrived since)."""
-    from core_mapping.replay import replay
-
-    return replay(engine, config, connector, reasons=set(TRANSIENT_REASONS))

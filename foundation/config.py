@@ -15,8 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
 
-from reconciliation.bank_layouts import PRESETS, BankColumns, BankLayout
-from shu.allocation import DEFAULT_BPS, check_bps
+from foundation.allocation_split import DEFAULT_BPS, check_bps
+from foundation.bank_layouts import PRESETS, BankColumns, BankLayout
 
 DEFAULT_CONFIG_PATH = Path("omnikop.yaml")
 DEFAULT_DATABASE_URL = "sqlite:///.omnikop/omnikop.db"

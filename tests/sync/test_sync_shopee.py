@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from foundation.db import make_engine, transaction
 from ledger.check import check_ledger
 from ledger.models import JournalEntry
 from ledger.reports import trial_balance
-from omnikop.db import make_engine, transaction
-from tests.core_mapping.conftest import ShopeeSetup, import_mappings
-from tests.core_mapping.expected import member_totals
-from tests.core_mapping.ledger_view import ledger_member_totals as ledger_totals
+from tests.sync.conftest import ShopeeSetup, import_mappings
+from tests.sync.expected import member_totals
+from tests.sync.ledger_view import ledger_member_totals as ledger_totals
 
 
 def ledger_member_totals(setup: ShopeeSetup) -> dict[str, Counter[str]]:

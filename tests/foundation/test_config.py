@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omnikop.config import ConfigError, load_config, parse_config
+from foundation.config import ConfigError, load_config, parse_config
 
 
 def test_missing_default_file_means_embedded_defaults(tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from omnikop.config import ConfigError, config_path
+from foundation.config import ConfigError, config_path
 
 TENANTS_DIR_ENV = "OMNIKOP_TENANTS_DIR"
 TENANT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -11,9 +11,9 @@ from connectors.base.records import Settlement
 from connectors.base.sandbox.world import World
 from core_mapping.models import Document
 from core_mapping.serialize import settlement_from_json
-from core_mapping.statement import member_statement
+from foundation.db import make_engine, transaction
 from ledger.reports import balances_by
-from omnikop.db import make_engine, transaction
+from members.statement import member_statement
 
 
 def ledger_member_totals(world: World, db_url: str) -> dict[str, Counter[str]]:

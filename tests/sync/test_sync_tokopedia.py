@@ -9,11 +9,11 @@ from pathlib import Path
 from connectors.base.records import FeeKind
 from connectors.base.sandbox.world import WorldConfig
 from connectors.base.testing.truth import world_summary
+from foundation.db import make_engine, transaction
 from ledger.check import check_ledger
-from omnikop.db import make_engine, transaction
-from tests.core_mapping.conftest import import_mappings, platform_setup
-from tests.core_mapping.expected import latest_documents, member_totals_from_documents
-from tests.core_mapping.ledger_view import ledger_member_totals, settlement_documents
+from tests.sync.conftest import import_mappings, platform_setup
+from tests.sync.expected import latest_documents, member_totals_from_documents
+from tests.sync.ledger_view import ledger_member_totals, settlement_documents
 
 
 def test_tiktok_and_legacy_shops_side_by_side_match_the_world(db_url: str, tmp_path: Path):

@@ -11,7 +11,7 @@ real exports differ between product versions, so every setting of a preset can b
 - ``mandiri``: Livin'/MCM-style: ``;``-separated ``No. Rekening;Tanggal;Keterangan;No. Referensi;Debit;
   Kredit;Saldo``, Indonesian number format (``1.250.000,00``).
 
-This module is plain data and pydantic (no pandas): ``omnikop.config`` imports it while DAG files parse.
+This module is plain data and pydantic (no pandas): ``foundation.config`` imports it while DAG files parse.
 """
 
 from __future__ import annotations

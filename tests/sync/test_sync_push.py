@@ -17,11 +17,11 @@ from connectors.base.sandbox.world import WorldConfig
 from connectors.base.testing.truth import world_summary
 from connectors.gojek.testing import GojekPushHarness
 from connectors.grab.testing import GrabPushHarness
+from foundation.db import make_engine, transaction
 from ledger.check import check_ledger
-from omnikop.db import make_engine, transaction
-from tests.core_mapping.conftest import OMNIKOP, PlatformSetup, import_mappings, platform_setup
-from tests.core_mapping.expected import latest_documents, member_totals_from_documents
-from tests.core_mapping.ledger_view import ledger_member_totals, settlement_documents
+from tests.sync.conftest import OMNIKOP, PlatformSetup, import_mappings, platform_setup
+from tests.sync.expected import latest_documents, member_totals_from_documents
+from tests.sync.ledger_view import ledger_member_totals, settlement_documents
 
 HARNESSES = {"gojek": GojekPushHarness(), "grab": GrabPushHarness()}
 

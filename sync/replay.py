@@ -15,16 +15,18 @@ from connectors.base.protocol import Connector
 from connectors.base.records import Rejected
 from core_mapping.mapper import ShopMapper, doc_identity, stream_of
 from core_mapping.models import QuarantineItem
-from core_mapping.pipeline import RunSummary, post_batch
-from core_mapping.quarantine import Problem, open_items
-from omnikop.config import OmnikopConfig
-from omnikop.db import transaction
+from core_mapping.policy import PolicyResolver
+from core_mapping.quarantine import TRANSIENT_REASONS, Problem, open_items
+from foundation.config import OmnikopConfig
+from foundation.db import transaction
+from sync.posting import RunSummary, post_batch
 
 
 def replay(
     engine: Engine, config: OmnikopConfig, connector: Connector, *, reasons: set[str] | None = None
 ) -> RunSummary:
     summary = RunSummary()
+    policy = PolicyResolver.for_shop(config, connector.platform, connector.shop_ref)
     with transaction(engine) as session:
         items = open_items(session, platform=connector.platform, shop_ref=connector.shop_ref, reasons=reasons)
     by_page: dict[int, list[QuarantineItem]] = defaultdict(list)
@@ -41,7 +43,7 @@ def replay(
                     key = (stream_of(record), doc_identity(record)[1])
                 if key in wanted:
                     records.append((page_id, record))
-            batch = ShopMapper(session, config, connector.platform, connector.shop_ref).map(records)
+            batch = ShopMapper(session, policy, connector.platform, connector.shop_ref).map(records)
             if not records:
                 batch.problems.extend(
                     Problem(
@@ -52,3 +54,8 @@ def replay(
             summary.add(post_batch(session, connector.platform, connector.shop_ref, batch))
             summary.records += len(records)
     return summary
+
+
+def retry_transient(engine: Engine, config: OmnikopConfig, connector: Connector) -> RunSummary:
+    """Re-map open items whose cause may have gone away by itself (e.g. the order has arrived since)."""
+    return replay(engine, config, connector, reasons=set(TRANSIENT_REASONS))
