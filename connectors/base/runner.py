@@ -82,7 +82,7 @@ class StreamRunner:
         if part.before_slice is not None:
             answer = part.before_slice.fetch(subject)
             yield self.page(stream, part.before_slice.kind, answer, None)
-            preamble = answer.data
+            preamble = part.before_slice.read(answer.data)
 
         def position(pager: Paginator) -> Checkpoint:
             if pager.done:

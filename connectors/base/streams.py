@@ -45,6 +45,11 @@ def no_records(data: Any) -> list[Any]:
     return []
 
 
+def nothing_to_fetch(_rows: Any) -> list[Any]:
+    """For a selector that checked a page's rows are there (they are its records): nothing to fetch after it."""
+    return []
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One endpoint as a stream reads it.
@@ -88,6 +93,7 @@ class BeforeSlice:
 
     kind: str
     fetch: Callable[[Any], ApiResponse]
+    read: Callable[[Any], Any] = lambda data: data  # what of its data the details' context needs
 
 
 @dataclass(frozen=True)

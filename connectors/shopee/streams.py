@@ -19,7 +19,7 @@ from typing import Any
 
 from connectors.base.errors import InvalidPayload
 from connectors.base.pagination import CursorPaginator, OffsetPaginator, PageNumberPaginator
-from connectors.base.streams import Details, Endpoint, Part, Scope, Stream, snapshot, split_by
+from connectors.base.streams import Details, Endpoint, Part, Scope, Stream, nothing_to_fetch, snapshot, split_by
 from connectors.shopee.client import (
     DETAIL_BATCH,
     ESCROW_FIRST_PAGE,
@@ -78,11 +78,6 @@ def _adjusted_orders(data: Any) -> list[str]:
     ]
 
 
-def _checked(_present: Any) -> list[Any]:
-    """A page whose rows are its records (nothing to fetch after it), once ``field`` found them."""
-    return []
-
-
 def _models_wanted(data: Any) -> list[str]:
     return [str(i["item_id"]) for i in field(data, "response", "item_list") if i.get("has_model")]
 
@@ -129,7 +124,7 @@ def streams(client: ShopeeClient) -> dict[str, Stream]:
         "wallet_list",
         lambda chunk, paging: client.get_wallet_transactions(chunk.start_ts, chunk.end_ts - 1, paging["page_no"]),
         paginator=lambda: _pages_from(WALLET_FIRST_PAGE),
-        select=lambda data: _checked(field(data, "response", "transaction_list")),
+        select=lambda data: nothing_to_fetch(field(data, "response", "transaction_list")),
     )
     stock = Endpoint(
         "item_list",
