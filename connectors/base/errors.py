@@ -6,6 +6,8 @@ request id, so an operator can quote them to the platform; ``str()`` never conta
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ConnectorError(Exception):
     retryable = False
@@ -83,6 +85,7 @@ class InvalidPayload(ConnectorError):
 
     retryable = True
     body: bytes = b""
+    call: Any = None  # the ``http.Call`` whose answer could not be read, when the HTTP layer raised this
 
 
 class PaginationError(ConnectorError):

@@ -168,6 +168,7 @@ class HttpClient:
                     http_status=response.status_code,
                 )
                 error.body = body  # kept so a persistently bad page can be landed and quarantined
+                error.call = call  # and described as the request it answered
                 raise error from None
         data = self.interpreter.interpret(call, response, payload)
         request_id = payload.get("request_id") if isinstance(payload, dict) else None

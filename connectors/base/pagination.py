@@ -120,5 +120,28 @@ class PageNumberPaginator:
     def restore(self, state: dict[str, Any]) -> None:
         self.page, self.done = int(state.get("page", self.first)), bool(state.get("done", False))
 
+    def skip(self) -> None:
+        """Move past a page that could not be read: page numbers do not depend on the page before."""
+        self.page += 1
 
-Paginator = CursorPaginator | OffsetPaginator | PageNumberPaginator
+
+@dataclass
+class SinglePagePaginator:
+    """An endpoint that answers in one response (GoBiz catalog, Shopee detail batches)."""
+
+    done: bool = False
+
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def advance(self, data: Any) -> None:
+        self.done = True
+
+    def state(self) -> dict[str, Any]:
+        return {"done": self.done}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.done = bool(state.get("done", False))
+
+
+Paginator = CursorPaginator | OffsetPaginator | PageNumberPaginator | SinglePagePaginator

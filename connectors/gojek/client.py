@@ -33,6 +33,8 @@ from connectors.base.errors import (
 from connectors.base.http import ApiResponse, Call, HttpClient, SignedCall
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
+from connectors.base.retry_after import parse_retry_after
+from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
 
 PLATFORM = "gojek"
@@ -79,8 +81,7 @@ class GojekInterpreter:
         context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status}
         message = _message(payload) or f"HTTP {status}"
         if status == 429:
-            retry_after = response.headers.get("Retry-After")
-            raise RateLimited(message, retry_after=float(retry_after) if retry_after else None, **context)
+            raise RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **context)
         if status >= 500:
             raise ServerError(message, **context)
         if status == 401:
@@ -121,14 +122,15 @@ class GojekClient:
         self._grantee = hashlib.sha256(f"{client_id}:{client_secret}:{self.scopes}".encode()).hexdigest()[:24]
         common = {"timeout": context.timeout, "budget": context.budget, "secrets": connection.secret_values()}
         rate = float(connection.extra.get("rate_limit_per_second") or RATE_LIMIT_PER_SECOND)
-        self._token: TokenPair | None = None
+        self.tokens = TokenLifecycle(context.tokens, self._grant, ours=self._ours)
+        self.access_token = self.tokens.access_token
         self.http = HttpClient(
             PLATFORM,
             base_url,
             signer=GojekSigner(base_url, self.access_token),
             interpreter=GojekInterpreter(),
             limiter=shared_limiter(PLATFORM, rate),
-            refresh_token=self._renew_after_401,
+            refresh_token=self.tokens.refresh_after_rejection,
             sleep=context.sleep,
             **common,
         )
@@ -143,19 +145,6 @@ class GojekClient:
         )
 
     # --- tokens ------------------------------------------------------------------------------------------
-
-    def access_token(self) -> str:
-        now = datetime.now(UTC)
-        if self._token is None or not self._token.usable_at(now):
-            self._token = self.context.tokens.obtain(lambda pair: self._ours(pair) and pair.usable_at(now), self._grant)
-        return self._token.access_token
-
-    def _renew_after_401(self) -> None:
-        """GoBiz refused our token before its expiry (revoked, rotated): grant once, unless another worker did."""
-        failed = self._token.access_token if self._token else None
-        self._token = self.context.tokens.obtain(
-            lambda pair: self._ours(pair) and pair.access_token != failed, self._grant
-        )
 
     def _ours(self, pair: TokenPair) -> bool:
         return pair.extra.get("grantee") == self._grantee

@@ -9,11 +9,12 @@ Orders are landed by the webhook receiver (``connectors/gojek/webhooks.py``), se
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base.protocol import Connector, ConnectorContext, FetchedPage, LandedPage
 from connectors.base.records import Parsed
+from connectors.base.runner import StreamRunner
+from connectors.base.streams import Endpoint, Part, Stream, snapshot
 from connectors.base.windows import Window
 from connectors.gojek import parse
 from connectors.gojek.client import PLATFORM, RATE_LIMIT_PER_SECOND, GojekClient
@@ -29,6 +30,10 @@ class GojekConnector(Connector):
     def __init__(self, context: ConnectorContext) -> None:
         super().__init__(context)
         self.client = GojekClient(context)
+        self.runner = StreamRunner(PLATFORM)
+        # The whole outlet catalog is one response; there is nothing to page or resume.
+        catalog = Endpoint("catalog", lambda _, __: self.client.get_catalog())
+        self.declared = {"stock": Stream("stock", (Part(catalog, snapshot),))}
 
     def check(self) -> None:
         self.client.get_outlet()
@@ -41,19 +46,10 @@ class GojekConnector(Connector):
             )
         if stream != "stock":
             raise ValueError(f"unknown stream {stream!r}; GoBiz offers stock")
-        return self._stock()
+        return self.runner.pull(self.declared[stream], window, resume)
 
     def parse(self, page: LandedPage) -> Iterator[Parsed]:
         return parse.parse_page(page)
-
-    def _stock(self) -> Iterator[FetchedPage]:
-        """The whole outlet catalog is one response; there is nothing to page or resume."""
-        response = self.client.get_catalog()
-        yield FetchedPage("stock", "catalog", response.call.descriptor(), response.body, response.status, _now())
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 CONNECTOR = GojekConnector

@@ -33,6 +33,8 @@ from connectors.base.errors import (
 from connectors.base.http import ApiResponse, Call, HttpClient, SignedCall
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
+from connectors.base.retry_after import parse_retry_after
+from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
 
 PLATFORM = "grab"
@@ -74,8 +76,9 @@ class GrabInterpreter:
         context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status, "platform_code": reason or None}
         hint = _RETRY_AFTER.search(message)
         if status == 429 or (status == 409 and hint):
-            header = response.headers.get("Retry-After")
-            retry_after = float(header) if header else float(hint.group(1)) if hint else None
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if retry_after is None and hint:
+                retry_after = float(hint.group(1))
             raise RateLimited(message or "too many requests", retry_after=retry_after, **context)
         if status >= 500:
             raise ServerError(message or "server error", **context)
@@ -105,14 +108,15 @@ class GrabClient:
         self._grantee = hashlib.sha256(f"{self.client_id}:{self._client_secret}:{self.scope}".encode()).hexdigest()[:24]
         common = {"timeout": context.timeout, "budget": context.budget, "secrets": connection.secret_values()}
         rate = float(connection.extra.get("rate_limit_per_second") or RATE_LIMIT_PER_SECOND)
-        self._token: TokenPair | None = None
+        self.tokens = TokenLifecycle(context.tokens, self._grant, ours=self._ours)
+        self.access_token = self.tokens.access_token
         self.http = HttpClient(
             PLATFORM,
             base_url,
             signer=GrabSigner(base_url, self.access_token),
             interpreter=GrabInterpreter(),
             limiter=shared_limiter(PLATFORM, rate),
-            refresh_token=self._renew_after_401,
+            refresh_token=self.tokens.refresh_after_rejection,
             sleep=context.sleep,
             **common,
         )
@@ -127,18 +131,6 @@ class GrabClient:
         )
 
     # --- tokens ------------------------------------------------------------------------------------------
-
-    def access_token(self) -> str:
-        now = datetime.now(UTC)
-        if self._token is None or not self._token.usable_at(now):
-            self._token = self.context.tokens.obtain(lambda pair: self._ours(pair) and pair.usable_at(now), self._grant)
-        return self._token.access_token
-
-    def _renew_after_401(self) -> None:
-        failed = self._token.access_token if self._token else None
-        self._token = self.context.tokens.obtain(
-            lambda pair: self._ours(pair) and pair.access_token != failed, self._grant
-        )
 
     def _ours(self, pair: TokenPair) -> bool:
         return pair.extra.get("grantee") == self._grantee

@@ -12,14 +12,15 @@ orders a state push named (≤10 ids per call). There is no ``stock`` stream: Gr
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from connectors.base.errors import InvalidPayload
-from connectors.base.http import ApiResponse
 from connectors.base.pagination import PageNumberPaginator
 from connectors.base.protocol import Connector, ConnectorContext, FetchedPage, LandedPage
 from connectors.base.records import Parsed
+from connectors.base.runner import StreamRunner
+from connectors.base.streams import Endpoint, Part, Stream, days_in
 from connectors.base.webhooks import canonical_json, keep_only
 from connectors.base.windows import Window
 from connectors.grab import parse
@@ -29,13 +30,14 @@ from connectors.grab.events import SUBMIT_ORDER, load
 MERCHANT_DAY = timezone(timedelta(hours=7))  # the list API's ``date`` is the merchant's day (WIB) [I]
 
 
-def merchant_days(window: Window) -> list[date]:
-    """Every merchant day [start, end) touches (none for an empty window)."""
-    if window.end <= window.start:
-        return []
-    first, last = window.start.astimezone(MERCHANT_DAY).date(), (window.end - timedelta(microseconds=1))
-    last_day = last.astimezone(MERCHANT_DAY).date()
-    return [first + timedelta(days=n) for n in range((last_day - first).days + 1)]
+merchant_days = days_in(MERCHANT_DAY)  # every merchant day [start, end) touches (none for an empty window)
+
+
+def _orders_listed(data: Any) -> list[Any]:
+    """An order list page's rows are its records (nothing to fetch after it); without them it cannot be read."""
+    if not isinstance(data.get("orders"), list):
+        raise InvalidPayload("order list lacks 'orders'", platform=PLATFORM, endpoint="/partner/v1/orders")
+    return []
 
 
 class GrabConnector(Connector):
@@ -48,6 +50,15 @@ class GrabConnector(Connector):
     def __init__(self, context: ConnectorContext) -> None:
         super().__init__(context)
         self.client = GrabClient(context)
+        self.runner = StreamRunner(PLATFORM, scrub_receivers)
+        # Orders and settlements read the same by-day lists (settlements for ``merchantEarning``).
+        listing = Endpoint(
+            "order_list",
+            lambda day, paging: self.client.list_orders(day, paging["page"]),
+            paginator=lambda: PageNumberPaginator("page", has_more=lambda data: data.get("more")),
+            select=_orders_listed,
+        )
+        self.declared = {name: Stream(name, (Part(listing, merchant_days),)) for name in ("orders", "settlements")}
         self.currency = str(context.connection.extra.get("currency") or "IDR")
 
     def check(self) -> None:
@@ -55,8 +66,8 @@ class GrabConnector(Connector):
         self.client.list_orders(datetime.now(MERCHANT_DAY).date(), 1)
 
     def pull(self, stream: str, window: Window, resume: dict[str, Any] | None = None) -> Iterator[FetchedPage]:
-        if stream in ("orders", "settlements"):
-            return self._by_day(stream, window, resume or {})
+        if stream in self.declared:
+            return self.runner.pull(self.declared[stream], window, resume)
         if stream == "stock":
             raise ValueError(
                 "Grab has no menu/stock API to pull: Grab stock comes from omnikop's books (README § Stock)"
@@ -75,27 +86,7 @@ class GrabConnector(Connector):
         unique = list(dict.fromkeys(order_ids))
         for start in range(0, len(unique), MAX_ORDER_IDS):
             response = self.client.orders_by_ids(unique[start : start + MAX_ORDER_IDS])
-            yield self._page("orders", "order_list", response, None)
-
-    def _by_day(self, stream: str, window: Window, resume: dict[str, Any]) -> Iterator[FetchedPage]:
-        days = merchant_days(window)
-        for index in range(resume.get("day", 0), len(days)):
-            pager = PageNumberPaginator("page", has_more=lambda data: data.get("more"))
-            if index == resume.get("day"):
-                pager.restore(resume)
-            while not pager.done:
-                response = self.client.list_orders(days[index], pager.page)
-                if not isinstance(response.data.get("orders"), list):
-                    raise InvalidPayload("order list lacks 'orders'", platform=PLATFORM, endpoint=response.call.path)
-                pager.advance(response.data)
-                after = {"day": index + 1} if pager.done else {"day": index, **pager.state()}
-                yield self._page(stream, "order_list", response, after)
-
-    def _page(self, stream: str, kind: str, response: ApiResponse, checkpoint: dict[str, Any] | None) -> FetchedPage:
-        body = scrub_receivers(response.body)
-        return FetchedPage(
-            stream, kind, response.call.descriptor(), body, response.status, datetime.now(UTC), checkpoint
-        )
+            yield self.runner.page("orders", "order_list", response, None)
 
 
 def hinted_order_ids(pages: list[LandedPage]) -> list[str]:

@@ -29,6 +29,8 @@ from connectors.base.errors import (
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
+from connectors.base.retry_after import parse_retry_after
+from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair, grant_timeout
 from connectors.shopee.signing import ShopeeSigner
 
@@ -69,10 +71,9 @@ class ShopeeInterpreter:
         error = payload.get("error") if isinstance(payload, dict) else None
         request_id = payload.get("request_id") if isinstance(payload, dict) else None
         if status == 429 or error == "error_rate_limit":
-            retry_after = response.headers.get("Retry-After")
             raise RateLimited(
                 "rate limited",
-                retry_after=float(retry_after) if retry_after else None,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
                 request_id=request_id,
                 platform_code=error,
                 **context,
@@ -103,6 +104,8 @@ class ShopeeClient:
         self.shop_id = context.shop_ref
         if not self.partner_id.isdigit():
             raise ConfigError(f"Connection {connection.conn_id!r}: login must be the numeric Shopee partner_id")
+        self.tokens = TokenLifecycle(context.tokens, self._renew)
+        self.access_token = self.tokens.access_token
         signer = ShopeeSigner(self.base_url, self.partner_id, self.partner_key, self.shop_id, self.access_token)
         common = {
             "signer": signer,
@@ -112,13 +115,12 @@ class ShopeeClient:
             "secrets": connection.secret_values(),
             "sleep": context.sleep,
         }
-        self._token: TokenPair | None = None
         rate = float(connection.extra.get("rate_limit_per_second") or RATE_LIMIT_PER_SECOND)
         self.http = HttpClient(
             PLATFORM,
             self.base_url,
             limiter=shared_limiter(PLATFORM, rate),
-            refresh_token=self._refresh_after_expiry,
+            refresh_token=self.tokens.refresh_after_rejection,
             **common,
         )
         # Token calls never refresh themselves, and wait for their answer (``grant_timeout``).
@@ -126,17 +128,6 @@ class ShopeeClient:
         self.auth_http = HttpClient(PLATFORM, self.base_url, **common)
 
     # --- tokens ------------------------------------------------------------------------------------------
-
-    def access_token(self) -> str:
-        now = datetime.now(UTC)
-        if self._token is None or not self._token.usable_at(now):
-            self._token = self.context.tokens.obtain(lambda pair: pair.usable_at(now), self._renew)
-        return self._token.access_token
-
-    def _refresh_after_expiry(self) -> None:
-        """The platform refused our token: refresh once, unless another worker already did."""
-        failed_token = self._token.access_token if self._token else None
-        self._token = self.context.tokens.obtain(lambda pair: pair.access_token != failed_token, self._renew)
 
     def _renew(self, stored: TokenPair | None) -> TokenPair:
         extra = self.context.connection.extra

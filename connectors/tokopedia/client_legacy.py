@@ -38,6 +38,7 @@ from connectors.base.errors import (
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
+from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
 from connectors.tokopedia.signing import BasicSigner, BearerSigner
 
@@ -129,6 +130,9 @@ class LegacyClient:
             "secrets": connection.secret_values(),
             "sleep": context.sleep,
         }
+        self._credentials = credentials_fingerprint(self.client_id, self.client_secret)
+        self.tokens = TokenLifecycle(context.tokens, self._request_token, usable=self._usable)
+        self.access_token = self.tokens.access_token
         rate = float(connection.extra.get("rate_limit_per_second") or RATE_LIMIT_PER_SECOND)
         self.http = HttpClient(
             PLATFORM,
@@ -136,7 +140,7 @@ class LegacyClient:
             signer=BearerSigner(self.base_url, self.access_token),
             interpreter=LegacyInterpreter(),
             limiter=shared_limiter(f"{PLATFORM}:fs", rate),
-            refresh_token=self._renew_after_401,
+            refresh_token=self.tokens.refresh_after_rejection,
             **common,
         )
         self.auth_http = HttpClient(
@@ -146,25 +150,12 @@ class LegacyClient:
             interpreter=AccountsInterpreter(),
             **common,
         )
-        self._token: TokenPair | None = None
-        self._credentials = credentials_fingerprint(self.client_id, self.client_secret)
 
     # --- token -----------------------------------------------------------------------------------------
-
-    def access_token(self) -> str:
-        now = datetime.now(UTC)
-        if self._token is None or not self._usable(self._token, now):
-            self._token = self.context.tokens.obtain(lambda pair: self._usable(pair, now), self._request_token)
-        return self._token.access_token
 
     def _usable(self, pair: TokenPair, now: datetime) -> bool:
         # No margin: asking before expiry would only return the same token (and is against the rules).
         return pair.access_expires_at > now and pair.extra.get("credentials") == self._credentials
-
-    def _renew_after_401(self) -> None:
-        """The API refused our token (it expired early, or was revoked): ask once, unless another worker did."""
-        failed = self._token.access_token if self._token else None
-        self._token = self.context.tokens.obtain(lambda pair: pair.access_token != failed, self._request_token)
 
     def _request_token(self, stored: TokenPair | None) -> TokenPair:
         data = self.auth_http.call(Call("POST", "/token", {"grant_type": "client_credentials"})).data

@@ -30,6 +30,8 @@ from connectors.base.errors import (
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
+from connectors.base.retry_after import parse_retry_after
+from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair, grant_timeout
 from connectors.base.windows import from_timestamp
 from connectors.tokopedia.signing import PlainSigner, TikTokSigner
@@ -61,10 +63,9 @@ class TikTokInterpreter:
         code = payload.get("code") if isinstance(payload, dict) else None
         request_id = _text(payload.get("request_id")) if isinstance(payload, dict) else None
         if status == 429:
-            retry_after = response.headers.get("Retry-After")
             raise RateLimited(
                 "rate limited",
-                retry_after=float(retry_after) if retry_after else None,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
                 request_id=request_id,
                 **context,
             )
@@ -112,6 +113,10 @@ def _expiry(value: Any, name: str, now: datetime) -> datetime:
     return moment
 
 
+def _usable(pair: TokenPair, now: datetime) -> bool:
+    return pair.access_expires_at - now > REFRESH_MARGIN
+
+
 class TikTokClient:
     def __init__(self, context: ConnectorContext) -> None:
         connection = context.connection
@@ -128,37 +133,23 @@ class TikTokClient:
             "secrets": connection.secret_values(),
             "sleep": context.sleep,
         }
+        self.tokens = TokenLifecycle(context.tokens, self._renew, usable=_usable)
+        self.access_token = self.tokens.access_token
         rate = float(connection.extra.get("rate_limit_per_second") or RATE_LIMIT_PER_SECOND)
         self.http = HttpClient(
             PLATFORM,
             self.base_url,
             signer=TikTokSigner(self.base_url, self.app_key, self.app_secret, self.access_token),
             limiter=shared_limiter(f"{PLATFORM}:tts", rate),
-            refresh_token=self._refresh_after_expiry,
+            refresh_token=self.tokens.refresh_after_rejection,
             **common,
         )
         # Token calls never refresh themselves, and wait for their answer (``grant_timeout``).
         common["timeout"] = grant_timeout(context.timeout)
         self.auth_http = HttpClient(PLATFORM, self.auth_url, signer=PlainSigner(self.auth_url), **common)
-        self._token: TokenPair | None = None
         self._cipher: str | None = None
 
     # --- tokens ------------------------------------------------------------------------------------------
-
-    def access_token(self) -> str:
-        now = datetime.now(UTC)
-        if self._token is None or not self._usable(self._token, now):
-            self._token = self.context.tokens.obtain(lambda pair: self._usable(pair, now), self._renew)
-        return self._token.access_token
-
-    @staticmethod
-    def _usable(pair: TokenPair, now: datetime) -> bool:
-        return pair.access_expires_at - now > REFRESH_MARGIN
-
-    def _refresh_after_expiry(self) -> None:
-        """The API refused our token: refresh once, unless another worker already did."""
-        failed = self._token.access_token if self._token else None
-        self._token = self.context.tokens.obtain(lambda pair: pair.access_token != failed, self._renew)
 
     def _renew(self, stored: TokenPair | None) -> TokenPair:
         extra, now = self.context.connection.extra, datetime.now(UTC)

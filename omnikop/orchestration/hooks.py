@@ -23,6 +23,29 @@ class _PlatformHook(BaseHook):
     def get_conn(self) -> Any:
         return self.get_connection(self.conn_id)
 
+    def test_connection(self) -> tuple[bool, str]:
+        """Airflow's Test button: build the connector of a configured shop that uses this Connection and call its
+        ``check()`` (a token from the token store, then a cheap call), so a stored single-use refresh token is
+        spent, if at all, through the same per-shop lock as a sync. Never raises: Airflow shows the message."""
+        from connectors.base.errors import ConnectorError
+        from omnikop.config import ConfigError, load_config
+        from omnikop.db import make_engine
+        from omnikop.shops import connector_for
+
+        try:
+            config = load_config()
+            shop = next((s for s in config.shops if s.conn_id == self.conn_id and s.platform == self.conn_type), None)
+            if shop is None:
+                return False, f"no {self.conn_type} shop in the omnikop configuration uses Connection {self.conn_id!r}"
+            engine = make_engine(config.database_url)
+            try:
+                connector_for(config, engine, shop.platform, shop.shop_ref).check()
+            finally:
+                engine.dispose()
+        except (ConnectorError, ConfigError) as error:
+            return False, str(error)
+        return True, f"{shop.platform} shop {shop.shop_ref}: the credentials work"
+
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
         return {"hidden_fields": ["schema", "port"], "relabeling": cls.fields, "placeholders": cls.placeholders}

@@ -57,9 +57,9 @@ def test_an_unreadable_list_page_is_quarantined_and_the_next_page_still_read(env
     env.sandbox.state.faults.update({"malformed_json": 2, "malformed_path": LIST})  # both tries at page 2
     fetched = [first, *pages]
     assert [page.checkpoint for page in fetched] == [
-        {"chunk": 0, "page": 2},
-        {"chunk": 0, "page": 3},
-        {"chunk": 1},
+        {"part": 0, "slice": 0, "pager": {"page": 2, "done": False}},
+        {"part": 0, "slice": 0, "pager": {"page": 3, "done": False}},  # page 2 landed for quarantine, then skipped
+        {"part": 0, "slice": 1},
     ]
     assert env.faults_seen("malformed_json") == 2
     with transaction(env.engine) as session:
