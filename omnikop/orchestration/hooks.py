@@ -28,8 +28,8 @@ class _PlatformHook(BaseHook):
         ``check()`` (a token from the token store, then a cheap call), so a stored single-use refresh token is
         spent, if at all, through the same per-shop lock as a sync. Never raises: Airflow shows the message."""
         from connectors.base.errors import ConnectorError
-        from omnikop.config import ConfigError, load_config
-        from omnikop.db import make_engine
+        from foundation.config import ConfigError, load_config
+        from foundation.db import make_engine
         from omnikop.shops import connector_for
 
         try:
