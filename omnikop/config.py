@@ -15,12 +15,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
 
+from connectors.base.errors import ConfigError as UnknownPlatform
+from connectors.base.registry import check_platform
 from reconciliation.bank_layouts import PRESETS, BankColumns, BankLayout
 from shu.allocation import DEFAULT_BPS, check_bps
 
 DEFAULT_CONFIG_PATH = Path("omnikop.yaml")
 DEFAULT_DATABASE_URL = "sqlite:///.omnikop/omnikop.db"
-PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: DAG files parse this file
 
 
@@ -55,13 +56,22 @@ class PolicyConfig(_Strict):
 
 
 class ShopConfig(_Strict):
-    platform: Literal["shopee", "tokopedia", "gojek", "grab"]
+    platform: str = Field(description="a connector under connectors/ (the registry's discovered platforms)")
     shop_ref: str = Field(min_length=1, description="the platform's shop / outlet / merchant id")
     conn_id: str = Field(min_length=1, description="Airflow Connection id holding this shop's credentials")
     schedule: str = "@daily"
     lookback_hours: int = Field(48, ge=0, le=24 * 30)
     flavor: str | None = None
     policy: PolicyOverride = PolicyOverride()
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        """Checked against the discovered connectors, not a fixed list, so a scaffolded platform configures."""
+        try:
+            return check_platform(value)
+        except UnknownPlatform as error:
+            raise ValueError(str(error)) from None
 
     @field_validator("shop_ref", mode="before")
     @classmethod
