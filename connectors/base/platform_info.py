@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 # Detail accounts under "1-1300 Piutang marketplace" (ledger/data/chart_of_accounts.csv); 1-1350 and up belong
 # to other parents, so a receivable code is checked against this pattern rather than trusted.
-RECEIVABLE_CODE = re.compile(r"^1-13[0-4][0-9]$")
+RECEIVABLE_CODE = re.compile(r"^1-13(0[1-9]|[1-4][0-9])$")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class ReceivableAccount:
 
     def __post_init__(self) -> None:
         if not RECEIVABLE_CODE.match(self.code):
-            raise ValueError(f"receivable account {self.code!r} must be a detail account 1-1300…1-1349")
+            raise ValueError(f"receivable account {self.code!r} must be a detail account 1-1301…1-1349")
 
 
 @dataclass(frozen=True)

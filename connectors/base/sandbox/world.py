@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
 
 
+def world_platforms(platform: str) -> tuple[str, ...]:
+    """The platforms of a world served for ``platform``: the default ones when it is one of them (its world
+    stays what it always was), else ``platform`` alone (a new connector's sandbox, which renders only its own
+    shops: in the default world it would have none)."""
+    return PLATFORMS if platform in PLATFORMS else (platform,)
+
+
 @dataclass(frozen=True)
 class WorldConfig:
     seed: int = 7
