@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from connectors.base.registry import platforms
 from foundation.config import OmnikopConfig, PolicyConfig, PolicyOverride
 
-# The marketplace receivable (escrow / seller balance) account of each platform (coop_accounting.md §1.9).
-RECEIVABLE = {"shopee": "1-1310", "tokopedia": "1-1320", "gojek": "1-1340", "grab": "1-1345"}
+
+def receivable_accounts() -> dict[str, str]:
+    """platform → its marketplace receivable (escrow / seller balance, coop_accounting.md §1.9), as each
+    connector declares it in ``connectors/<platform>/platform.py``."""
+    return {info.name: info.receivable.code for info in platforms()}
+
+
+# Read once per process: the installed connectors do not change while it runs.
+RECEIVABLE = receivable_accounts()
 IN_TRANSIT = "1-1350"
 CONSIGNMENT_PAYABLE = "2-1200"
 COMMISSION_INCOME = "4-1300"

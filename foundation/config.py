@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, f
 
 from foundation.allocation_split import DEFAULT_BPS, check_bps
 from foundation.bank_layouts import PRESETS, BankColumns, BankLayout
+from foundation.platforms import unknown_platform
 
 DEFAULT_CONFIG_PATH = Path("omnikop.yaml")
 DEFAULT_DATABASE_URL = "sqlite:///.omnikop/omnikop.db"
-PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: DAG files parse this file
 
 
@@ -55,13 +55,22 @@ class PolicyConfig(_Strict):
 
 
 class ShopConfig(_Strict):
-    platform: Literal["shopee", "tokopedia", "gojek", "grab"]
+    platform: str = Field(description="a connector under connectors/ (the registry's discovered platforms)")
     shop_ref: str = Field(min_length=1, description="the platform's shop / outlet / merchant id")
     conn_id: str = Field(min_length=1, description="Airflow Connection id holding this shop's credentials")
     schedule: str = "@daily"
     lookback_hours: int = Field(48, ge=0, le=24 * 30)
     flavor: str | None = None
     policy: PolicyOverride = PolicyOverride()
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        """Checked against the discovered connectors, not a fixed list, so a scaffolded platform configures."""
+        problem = unknown_platform(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("shop_ref", mode="before")
     @classmethod

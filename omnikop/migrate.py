@@ -1,4 +1,5 @@
-"""Bring a database to the current schema (Alembic) and seed reference data (the chart of accounts)."""
+"""Bring a database to the current schema (Alembic) and seed reference data: the chart of accounts, with each
+discovered connector's marketplace receivable (declared in ``connectors/<platform>/platform.py``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from connectors.base.registry import platforms
 from foundation.db import transaction
-from ledger.chart import seed_chart
+from ledger.chart import AccountSpec, marketplace_receivable, seed_chart
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,7 +34,12 @@ def upgrade(engine: Engine) -> int:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     with transaction(engine) as session:
-        return seed_chart(session)
+        return seed_chart(session, declared=declared_accounts())
+
+
+def declared_accounts() -> list[AccountSpec]:
+    """The chart rows the connectors declare: one marketplace receivable per platform."""
+    return [marketplace_receivable(info.receivable.code, info.receivable.name) for info in platforms()]
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -13,7 +13,7 @@ app = typer.Typer(help="Local simulators of the partner APIs (loopback only).", 
 
 @app.command("serve")
 def serve(
-    platform: str = typer.Option(..., "--platform", help="shopee, tokopedia, gojek or grab"),
+    platform: str = typer.Option(..., "--platform", help="a connector name (shopee, tokopedia, gojek, grab, …)"),
     port: int = typer.Option(8801, "--port", help="TCP port"),
     host: str = typer.Option("127.0.0.1", "--host", help="interface to listen on (loopback by default)"),
     seed: int = typer.Option(7, "--seed", help="world seed: the same seed gives the same shops, orders and money"),
@@ -26,9 +26,10 @@ def serve(
     """Serve one platform's sandbox in the foreground until Ctrl-C."""
     from connectors.base.sandbox.catalog import sandbox_class
     from connectors.base.sandbox.server import serve_foreground
-    from connectors.base.sandbox.world import World, WorldConfig
+    from connectors.base.sandbox.world import World, WorldConfig, world_platforms
 
-    world = World.generate(WorldConfig(seed=seed, days=days, orders_per_day=orders_per_day))
+    config = WorldConfig(seed=seed, days=days, orders_per_day=orders_per_day, platforms=world_platforms(platform))
+    world = World.generate(config)
     options = {"state_path": state_dir / f"{platform}.json"} if state_dir else {}
     sandbox = sandbox_class(platform)(world, **options)
     url = f"http://{host}:{port}"

@@ -15,7 +15,7 @@ quarantine_app = typer.Typer(help="Records that could not be mapped or posted, b
 
 
 def sync(
-    platform: str = typer.Argument(..., help="shopee, tokopedia, gojek or grab"),
+    platform: str = typer.Argument(..., help="a connector name (shopee, tokopedia, gojek, grab, …)"),
     shop: str = typer.Option(..., "--shop", help="the shop_ref as configured in omnikop.yaml"),
     since: datetime = typer.Option(None, "--since", help="window start (ISO time, UTC if no zone)"),
     until: datetime = typer.Option(None, "--until", help="window end (default now)"),

@@ -1,20 +1,30 @@
 """Airflow connection types, one per platform, so the Connections UI shows each platform's own fields.
 
-The hooks only describe the form; connectors read credentials through ``connectors.base.connection``, which
+Each hook's conn_type, title and form come from its platform's declaration (``connectors/<name>/platform.py``),
+so a new platform needs no edit here: a platform without a class below gets one generated (``HOOKS``). The
+hooks only describe the form; connectors read credentials through ``connectors.base.connection``, which
 resolves the same Connection inside Airflow and ``AIRFLOW_CONN_<ID>`` outside it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from airflow.sdk import BaseHook
 
+from connectors.base.registry import platform_info, platforms
+from omnikop.orchestration.provider import hook_class_name
+
 
 class _PlatformHook(BaseHook):
+    platform: ClassVar[str]
     conn_name_attr = "conn_id"
-    fields: dict[str, str] = {}
-    placeholders: dict[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Airflow reads these as plain class attributes, so they are set from the declaration once, here."""
+        super().__init_subclass__(**kwargs)
+        info = platform_info(cls.platform)
+        cls.conn_type, cls.hook_name, cls.default_conn_name = info.name, info.form.title, f"{info.name}_default"
 
     def __init__(self, conn_id: str) -> None:
         super().__init__()
@@ -48,37 +58,39 @@ class _PlatformHook(BaseHook):
 
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
-        return {"hidden_fields": ["schema", "port"], "relabeling": cls.fields, "placeholders": cls.placeholders}
+        form = platform_info(cls.platform).form
+        return {
+            "hidden_fields": ["schema", "port"],
+            "relabeling": dict(form.labels),
+            "placeholders": dict(form.placeholders),
+        }
 
 
 class ShopeeHook(_PlatformHook):
-    conn_type, hook_name, default_conn_name = "shopee", "Shopee Open Platform v2", "shopee_default"
-    fields = {"host": "API base URL", "login": "Partner ID", "password": "Partner key"}
-    placeholders = {
-        "host": "https://partner.shopeemobile.com",
-        "extra": '{"refresh_token": "<from the shop authorisation>"}  or  {"code": "<authorisation code>"}',
-    }
+    platform = "shopee"
 
 
 class TokopediaHook(_PlatformHook):
-    conn_type, hook_name, default_conn_name = "tokopedia", "Tokopedia / TikTok Shop", "tokopedia_default"
-    fields = {"host": "API base URL", "login": "App key / client id", "password": "App secret / client secret"}
-    placeholders = {
-        "host": "https://open-api.tiktokglobalshop.com",
-        "extra": '{"flavor": "tiktok", "refresh_token": "..."}  or  {"flavor": "legacy", "fs_id": "..."}',
-    }
+    platform = "tokopedia"
 
 
 class GojekHook(_PlatformHook):
-    conn_type, hook_name, default_conn_name = "gojek", "GoBiz (GoFood/GoMart)", "gojek_default"
-    fields = {"host": "API base URL", "login": "Client id", "password": "Client secret"}
-    placeholders = {"host": "https://api.gobiz.co.id", "extra": '{"notification_secret": "...", "outlet_id": "..."}'}
+    platform = "gojek"
 
 
 class GrabHook(_PlatformHook):
-    conn_type, hook_name, default_conn_name = "grab", "GrabFood / GrabMart", "grab_default"
-    fields = {"host": "API base URL", "login": "Client id", "password": "Client secret"}
-    placeholders = {"host": "https://partner-api.grab.com/grabfood", "extra": '{"scope": "food.partner_api"}'}
+    platform = "grab"
 
 
-HOOKS = (ShopeeHook, TokopediaHook, GojekHook, GrabHook)
+def _hook(platform: str) -> type[_PlatformHook]:
+    """The platform's hook class: defined above, or generated and bound to this module under the name the
+    provider registers (``omnikop.orchestration.hooks.<Name>Hook``), so Airflow can import it."""
+    name = hook_class_name(platform)
+    hook = globals().get(name)
+    if hook is None:
+        hook = type(name, (_PlatformHook,), {"platform": platform, "__module__": __name__})
+        globals()[name] = hook
+    return hook
+
+
+HOOKS: tuple[type[_PlatformHook], ...] = tuple(_hook(info.name) for info in platforms())

@@ -61,3 +61,9 @@ def test_yaml_file_round_trip(tmp_path, monkeypatch):
     monkeypatch.setenv("OMNIKOP_CONFIG", str(path))
     config = load_config()
     assert config.shop("shopee", "100001").policy.commission_bps == 1000
+
+
+def test_a_shop_on_an_unknown_platform_is_refused_naming_the_platforms_that_exist():
+    with pytest.raises(ConfigError) as refused:
+        parse_config({"shops": [{"platform": "lazada", "shop_ref": "1", "conn_id": "c"}]})
+    assert "no connector named 'lazada'; available: gojek, grab, shopee, tokopedia" in str(refused.value)

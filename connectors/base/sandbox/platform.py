@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI
 
 from connectors.base.sandbox.server import SandboxState
+from connectors.base.sandbox.shape import WorldShape
 from connectors.base.sandbox.world import World
 
 
 class PlatformSandbox(ABC):
     platform: str
+    # How this platform's part of the world is generated; the default is what a scaffolded platform gets.
+    shape: ClassVar[WorldShape] = WorldShape()
 
     def __init__(self, world: World) -> None:
         self.world = world

@@ -1,7 +1,8 @@
 """The sandbox world: one seeded, deterministic history of members, shops, products, orders and money.
 
 Each platform sandbox renders this world in its own API dialect, so after a sync the ledger can be compared
-with the world's ground truth to the rupiah. Everything is platform-neutral here except the shapes of ids.
+with the world's ground truth to the rupiah. Everything here is platform-neutral: what differs per platform (id
+formats, fee schedule, PPh 22, shop flavors, food lifecycle) is the ``WorldShape`` its sandbox class declares.
 
 The world has a clock (``as_of``): an order event, settlement revision or wallet movement after ``as_of``
 is not visible yet. Moving the clock forward makes late updates appear (a refund after completion, a
@@ -20,14 +21,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from connectors.base.sandbox.discrepancies import Discrepancy
+    from connectors.base.sandbox.shape import WorldShape
 
+# The default world's platforms, in generation order: the order feeds the seeded generator, so changing it
+# changes every default world (and every book compared against one).
 PLATFORMS = ("shopee", "tokopedia", "gojek", "grab")
-PPH22_BPS = 50  # PMK 37/2025: 0.5 % of gross collected by designated marketplaces
 
 
-def bps(amount: int, rate_bps: int) -> int:
-    """``amount × rate / 10 000`` rounded half up (amounts here are never negative)."""
-    return (amount * rate_bps + 5_000) // 10_000
+def world_platforms(platform: str) -> tuple[str, ...]:
+    """The platforms of a world served for ``platform``: the default ones when it is one of them (its world
+    stays what it always was), else ``platform`` alone (a new connector's sandbox, which renders only its own
+    shops: in the default world it would have none)."""
+    return PLATFORMS if platform in PLATFORMS else (platform,)
 
 
 @dataclass(frozen=True)
@@ -175,16 +180,6 @@ class WalletEntry:
     bank_reference: str | None = None
 
 
-# Fee schedules per platform, in basis points of gross (public ballpark figures; never hard-coded in
-# connectors, which read fees from each settlement).
-FEE_SCHEDULE: dict[str, dict[str, int]] = {
-    "shopee": {"COMMISSION": 425, "SERVICE_FEE": 200, "PAYMENT_FEE": 180},
-    "tokopedia": {"COMMISSION": 450, "SERVICE_FEE": 150, "PAYMENT_FEE": 100},
-    "gojek": {"COMMISSION": 2000},
-    "grab": {"COMMISSION": 2500},
-}
-DEFAULT_FEES = {"COMMISSION": 500}  # platforms without a schedule of their own (new connectors)
-PPH22_PLATFORMS = frozenset({"shopee", "tokopedia"})
 FOOD_NAMES = ("Nasi Goreng", "Ayam Geprek", "Es Teh Manis", "Mie Ayam", "Sate Madura", "Soto Betawi")
 GOODS_NAMES = ("Keripik Singkong", "Batik Tulis", "Kopi Gayo 250g", "Sambal Roa", "Tas Anyaman", "Madu Hutan")
 
@@ -206,6 +201,7 @@ class World:
         # Per-shop indexes, rebuilt when orders or wallet entries are added (see ``_shop_orders``).
         self._orders_index: tuple[int, dict[tuple[str, str], _ShopOrders]] = (-1, {})
         self._wallet_index: tuple[int, dict[tuple[str, str], list[WalletEntry]]] = (-1, {})
+        self._shapes: dict[str, WorldShape] = {}
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -274,6 +270,16 @@ class World:
 
     # --- generation -------------------------------------------------------------------------------------
 
+    def shape(self, platform: str) -> WorldShape:
+        """The platform's shape, as its sandbox class declares it (``PlatformSandbox.shape``)."""
+        if platform not in self._shapes:
+            from connectors.base.sandbox.catalog import (
+                sandbox_class,  # the catalog imports sandboxes, which import this
+            )
+
+            self._shapes[platform] = sandbox_class(platform).shape
+        return self._shapes[platform]
+
     def _build(self, rng: random.Random) -> None:
         config = self.config
         for index in range(1, config.members + 1):
@@ -284,12 +290,12 @@ class World:
             # Two shops per platform: one member's own shop, and a cooperative shop selling several members' goods.
             solo = member_nos[p_index % len(member_nos)]
             shared = tuple(sorted(rng.sample(member_nos, k=min(3, len(member_nos)))))
-            flavors = {"tokopedia": ("tiktok", "legacy"), "gojek": ("food", "mart"), "grab": ("food", "mart")}
+            shape = self.shape(platform)
             for s_index, owners in enumerate(((solo,), shared)):
-                flavor = flavors.get(platform, ("", ""))[s_index]
+                flavor = shape.flavors[s_index]
                 shop = Shop(
                     platform,
-                    self._shop_ref(platform, p_index, s_index),
+                    shape.shop_ref(platform, p_index, s_index),
                     f"{platform} shop {s_index + 1}",
                     owners,
                     flavor,
@@ -305,16 +311,6 @@ class World:
         for shop in self.shops:
             self._add_wallet(shop)
 
-    def _shop_ref(self, platform: str, p_index: int, s_index: int) -> str:
-        if platform not in ("shopee", "tokopedia", "gojek", "grab"):  # a new connector's own sandbox
-            return f"{platform[:4].upper()}-{p_index * 10 + s_index + 1:04d}"
-        base = {"shopee": 880_000_100, "tokopedia": 7_494_000_100, "gojek": 0, "grab": 0}[platform]
-        if platform == "gojek":
-            return f"G{(p_index * 10 + s_index + 1):09d}"
-        if platform == "grab":
-            return f"1-CYNGRUNGSBCCC{s_index + 1}"
-        return str(base + s_index + 1)
-
     def _add_products(self, rng: random.Random, shop: Shop) -> None:
         names = FOOD_NAMES if shop.flavor == "food" else GOODS_NAMES
         for index in range(4):
@@ -322,7 +318,7 @@ class World:
             number = len(self.products) + 1
             item_id = str(3_000_000 + number * 10)
             model_id = str(9_000_000 + number * 10) if index % 2 else "0"
-            sku_ref = f"{item_id}:{model_id}" if shop.platform == "shopee" else str(5_100_000 + number)
+            sku_ref = self.shape(shop.platform).sku_ref(item_id, model_id, number)
             price = rng.choice((12_000, 18_500, 25_000, 35_000, 48_000, 75_000, 120_000, 215_000))
             self.products.append(
                 Product(
@@ -340,19 +336,10 @@ class World:
                 )
             )
 
-    def _order_ref(self, shop: Shop, created: datetime, serial: int) -> str:
-        if shop.platform == "shopee":
-            return f"{created:%y%m%d}{serial:06d}SH"
-        if shop.platform == "tokopedia":
-            return str(576_000_000_000_000_000 + serial) if shop.flavor == "tiktok" else str(1_100_000_000 + serial)
-        if shop.platform == "gojek":
-            return f"F-{2_000_000_000 + serial}"
-        return f"{shop.shop_ref[-1]}-{created:%y%m%d}{serial:06d}"
-
     def _add_orders(self, rng: random.Random, shop: Shop) -> None:
         config = self.config
         products = self.products_of(shop.platform, shop.shop_ref)
-        food = shop.platform in ("gojek", "grab")
+        shape = self.shape(shop.platform)
         for day in range(config.days):
             for _ in range(config.orders_per_day):
                 serial = len(self.orders) + 1
@@ -361,8 +348,8 @@ class World:
                 )
                 chosen = rng.sample(products, k=rng.choice((1, 1, 2, 3)))
                 lines = tuple(Line(p, rng.choice((1, 1, 2, 3)), p.price, rng.choice((0, 0, 0, 1_000))) for p in chosen)
-                order = WorldOrder(shop.platform, shop, self._order_ref(shop, created, serial), created, lines, [])
-                self._lifecycle(rng, order, food)
+                order = WorldOrder(shop.platform, shop, shape.order_ref(shop, created, serial), created, lines, [])
+                self._lifecycle(rng, order, shape.food)
                 self.orders.append(order)
 
     def _lifecycle(self, rng: random.Random, order: WorldOrder, food: bool) -> None:
@@ -386,7 +373,11 @@ class World:
         if not food and rng.random() < config.voucher_rate:
             order.voucher_seller = 5_000
         first = SettlementRevision(
-            1, completed + timedelta(minutes=10), order.gross, self._fees(order), self._refund(order)
+            1,
+            completed + timedelta(minutes=10),
+            order.gross,
+            self.shape(order.platform).fees(order),
+            self._refund(order),
         )
         order.settlements.append(first)
         if rng.random() < config.late_refund_rate:
@@ -404,20 +395,6 @@ class World:
 
     def _refund(self, order: WorldOrder) -> int:
         return -sum(line.unit_price * order.returned.get(line.product.sku_ref, 0) for line in order.lines)
-
-    def _fees(self, order: WorldOrder) -> dict[str, int]:
-        gross = order.gross
-        fees = {kind: -bps(gross, rate) for kind, rate in FEE_SCHEDULE.get(order.platform, DEFAULT_FEES).items()}
-        # TikTok Shop documents no PPh 22 withholding field (connectors/tokopedia/README.md): its shops carry
-        # none here, so their books can be checked; a withheld amount on TikTok is quarantined by the parser.
-        if order.platform in PPH22_PLATFORMS and order.shop.flavor != "tiktok":
-            fees["TAX_WITHHELD_PPH22"] = -bps(gross, PPH22_BPS)
-        if order.voucher_seller:
-            fees["VOUCHER_SELLER"] = -order.voucher_seller
-        if order.platform == "shopee" and int(order.order_ref[-4:-2]) % 3 == 0:
-            fees["SHIPPING_SELLER"] = -4_000
-            fees["SHIPPING_REBATE"] = 2_500
-        return {kind: amount for kind, amount in fees.items() if amount}
 
     def _add_wallet(self, shop: Shop) -> None:
         """Escrow credits at release, clawbacks at late refunds, and a withdrawal every few days."""

@@ -1,9 +1,11 @@
 """``omnikop connector new NAME``: a new connector folder that works from the first minute.
 
-The generated connector pulls orders from its generated sandbox (a simple JSON API rendering the sandbox
-world), passes the structural conformance tests, and carries TODO markers for everything the real platform
-needs (its auth and signing, every stream, its error table). Its full conformance test is skipped with a
-reason until the TODOs are done.
+The generated folder is the whole platform: the connector pulls orders and settlements from its generated
+sandbox (a simple JSON API rendering the sandbox world), and ``platform.py`` declares what the rest of omnikop
+needs (the Airflow connection form, the receivable account and its chart row), so a shop on it can be
+configured and synced into the ledger with no edit outside the folder. It passes the structural conformance
+tests and carries TODO markers for everything the real platform needs (its auth and signing, every stream,
+its error table). Its full conformance test is skipped with a reason until the TODOs are done.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from string import Template
 
 import connectors
+from connectors.base.platform_info import RECEIVABLE_CODE
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAME = re.compile(r"^[a-z][a-z0-9]{1,19}$")
@@ -34,7 +37,11 @@ def scaffold(name: str, *, connectors_root: Path | None = None, tests_root: Path
     for folder in targets:
         if folder.exists():
             raise ScaffoldError(f"{folder} already exists; choose another name or remove it")
-    values = {"name": name, "Name": "".join(part.capitalize() for part in name.split("_"))}
+    values = {
+        "name": name,
+        "Name": "".join(part.capitalize() for part in name.split("_")),
+        "receivable_code": free_receivable_code(),
+    }
     written: list[Path] = []
     for folder, template_set in targets.items():
         for template in sorted((TEMPLATES / template_set).rglob("*.tmpl")):
@@ -45,6 +52,19 @@ def scaffold(name: str, *, connectors_root: Path | None = None, tests_root: Path
             written.append(path)
     _tidy(written)
     return written
+
+
+def free_receivable_code() -> str:
+    """The first receivable account no discovered platform declares. Round codes (1-1310, 1-1320, …) are
+    skipped: the chart gives those to marketplaces it names itself (1-1330 Lazada has no connector yet)."""
+    from connectors.base.registry import platforms  # the registry imports the connectors; the CLI imports this
+
+    taken = {info.receivable.code for info in platforms()}
+    for number in range(1301, 1350):
+        code = f"1-{number}"
+        if number % 10 and code not in taken and RECEIVABLE_CODE.match(code):
+            return code
+    raise ScaffoldError("every receivable account 1-1301…1-1349 is taken; give the new platform one by hand")
 
 
 def _tidy(paths: list[Path]) -> None:

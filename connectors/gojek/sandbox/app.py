@@ -19,6 +19,7 @@ from connectors.base.settlement_files.table import write_table
 from connectors.gojek.sandbox import render
 from connectors.gojek.sandbox.auth import GobizAuth, OAuthFailure
 from connectors.gojek.sandbox.emitter import GobizEmitter
+from connectors.gojek.sandbox.shape import GojekWorld
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,6 +30,7 @@ def failure(status: int, message: str) -> JSONResponse:
 
 class GojekSandbox(PlatformSandbox):
     platform = "gojek"
+    shape = GojekWorld()
 
     def __init__(self, world: World, **_: Any) -> None:
         self.auth = GobizAuth()

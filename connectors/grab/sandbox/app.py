@@ -20,6 +20,7 @@ from connectors.base.settlement_files.table import write_table
 from connectors.grab.sandbox import render
 from connectors.grab.sandbox.auth import GrabAuth, GrabFailure
 from connectors.grab.sandbox.emitter import GrabEmitter
+from connectors.grab.sandbox.shape import GrabWorld
 
 PAGE_SIZE = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,6 +33,7 @@ def error(status: int, reason: str, message: str, target: str = "") -> JSONRespo
 
 class GrabSandbox(PlatformSandbox):
     platform = "grab"
+    shape = GrabWorld()
 
     def __init__(self, world: World, **_: Any) -> None:
         self.auth = GrabAuth()

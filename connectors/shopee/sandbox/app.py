@@ -20,6 +20,7 @@ from connectors.base.sandbox.world import SettlementRevision, World, WorldOrder
 from connectors.shopee.sandbox import render
 from connectors.shopee.sandbox.auth import ACCESS_TTL, AuthFailure, ShopeeAuth
 from connectors.shopee.sandbox.consent import ShopeeConsent, add_consent_routes
+from connectors.shopee.sandbox.shape import ShopeeWorld
 
 MAX_SPAN = 15 * 86400
 DEFAULT_PAGE_SIZE = 40
@@ -42,6 +43,7 @@ def envelope(
 
 class ShopeeSandbox(PlatformSandbox):
     platform = "shopee"
+    shape = ShopeeWorld()
 
     def __init__(
         self,

@@ -30,11 +30,13 @@ from connectors.tokopedia.sandbox.auth import (
 from connectors.tokopedia.sandbox.common import ACCOUNTS, FS_API, TTS_API, TTS_API_PATHS, TTS_AUTH, TTS_AUTH_PATHS
 from connectors.tokopedia.sandbox.consent import add_consent_routes
 from connectors.tokopedia.sandbox.legacy import LegacyError, add_legacy_routes, error_response
+from connectors.tokopedia.sandbox.shape import TokopediaWorld
 from connectors.tokopedia.sandbox.tiktok import TikTokError, add_tiktok_routes, envelope
 
 
 class TokopediaSandbox(PlatformSandbox):
     platform = "tokopedia"
+    shape = TokopediaWorld()
 
     def __init__(self, world: World, *, fs_access_ttl: int | None = None, state_path: Path | None = None) -> None:
         shops = world.shops_on("tokopedia")

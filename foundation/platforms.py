@@ -1,0 +1,35 @@
+"""Which platforms exist: the folders under ``connectors/`` that hold a ``connector.py``, found on disk.
+
+The configuration validates each shop's platform against this list, so a scaffolded connector configures at
+once. Discovery reads the folder without importing any connector: the foundation stays a leaf that imports
+nothing of omnikop's (``connectors.base.registry`` builds on this list and loads the declarations).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pkgutil
+from pathlib import Path
+
+
+def connectors_root() -> Path:
+    spec = importlib.util.find_spec("connectors")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the connectors package is not installed next to foundation")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def available_platforms() -> list[str]:
+    """Names of the platform folders, sorted; discovered on every call (a scaffolded folder counts at once)."""
+    root = connectors_root()
+    return sorted(
+        module.name
+        for module in pkgutil.iter_modules([str(root)])
+        if module.ispkg and module.name != "base" and (root / module.name / "connector.py").exists()
+    )
+
+
+def unknown_platform(platform: str) -> str | None:
+    """Why ``platform`` cannot be configured (naming the ones that can), or None when a connector exists."""
+    names = available_platforms()
+    return None if platform in names else f"no connector named {platform!r}; available: {', '.join(names)}"
