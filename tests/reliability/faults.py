@@ -84,18 +84,23 @@ def between_pages(switches: dict[str, Any], pushes: EmitOptions) -> FaultRun:
             sync(cell.engine, instance)
         finally:
             instance.sandbox.state.faults.reset()
-        return sum(1 for request in instance.sandbox.state.requests if _later_page(request["params"]))
+        return sum(1 for request in instance.sandbox.state.requests if _later_page(request["path"], request["params"]))
 
     return run
 
 
-def _later_page(params: dict[str, Any]) -> bool:
+# Lists whose page numbers count from 0 (Shopee's wallet: "page_no ... Default is 0"); the others count from 1.
+ZERO_BASED_PAGES = ("/api/v2/payment/get_wallet_transaction_list",)
+
+
+def _later_page(path: str, params: dict[str, Any]) -> bool:
     """A list request for a page after the first, in any platform's paging dialect."""
+    first = 0 if path.endswith(ZERO_BASED_PAGES) else 1
     for name, value in params.items():
         text = str(value)
         if name in ("cursor", "page_token") and text:
             return True
-        if name in ("page_no", "page") and text.isdigit() and int(text) > 1:
+        if name in ("page_no", "page") and text.isdigit() and int(text) > first:
             return True
         if name == "offset" and text.isdigit() and int(text) > 0:
             return True
