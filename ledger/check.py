@@ -97,8 +97,8 @@ def _positive_amounts(session: Session) -> Iterator[str]:
     query = select(JournalLine.entry_id, JournalLine.line_no, JournalLine.amount).where(JournalLine.amount <= 0)
     for entry_id, line_no, amount in session.execute(query):
         yield f"entry {entry_id} line {line_no} has non-positive amount {amount}"
-    query = select(GoodsMovement.id).where(GoodsMovement.quantity == 0)
-    for (movement_id,) in session.execute(query):
+    movements = select(GoodsMovement.id).where(GoodsMovement.quantity == 0)
+    for (movement_id,) in session.execute(movements):
         yield f"goods movement {movement_id} has quantity 0"
 
 
@@ -201,8 +201,8 @@ def _content_matches_hash(session: Session) -> Iterator[str]:
         .order_by(JournalEntry.id, JournalLine.line_no)
         .execution_options(yield_per=5000)
     )
-    for entry_id, rows in groupby(session.execute(lines), key=lambda row: row[0]):
-        rows = list(rows)
+    for entry_id, group in groupby(session.execute(lines), key=lambda row: row[0]):
+        rows = list(group)
         head = rows[0]
         digest = entry_content_hash(
             head[2],

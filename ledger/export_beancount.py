@@ -85,6 +85,6 @@ def _entries_with_lines(session: Session) -> Iterator[tuple[JournalEntry, list[J
         .order_by(JournalEntry.effective_date, JournalEntry.id, JournalLine.line_no)
         .execution_options(yield_per=5000)
     )
-    for _, rows in groupby(session.execute(query), key=lambda row: row[0].id):
-        rows = list(rows)
+    for _, group in groupby(session.execute(query), key=lambda row: row[0].id):
+        rows = list(group)
         yield rows[0][0], [row[1] for row in rows]

@@ -61,6 +61,6 @@ def goods_by_source(session: Session, source_refs: Sequence[str]) -> dict[str, d
             .group_by(GoodsMovement.source_ref, GoodsMovement.product_ref, GoodsMovement.member_no)
         )
         for ref, product, member, quantity in session.execute(query):
-            if quantity:
+            if quantity and ref is not None:  # never None: the query selects by source_ref
                 result[ref][(product, member)] = int(quantity)
     return result

@@ -161,15 +161,15 @@ class HttpClient:
             if response.status_code >= 500:
                 payload = None
             else:
-                error = InvalidPayload(
+                invalid = InvalidPayload(
                     f"response is not valid JSON ({len(body)} bytes)",
                     platform=self.platform,
                     endpoint=call.path,
                     http_status=response.status_code,
                 )
-                error.body = body  # kept so a persistently bad page can be landed and quarantined
-                error.call = call  # and described as the request it answered
-                raise error from None
+                invalid.body = body  # kept so a persistently bad page can be landed and quarantined
+                invalid.call = call  # and described as the request it answered
+                raise invalid from None
         data = self.interpreter.interpret(call, response, payload)
         request_id = payload.get("request_id") if isinstance(payload, dict) else None
         return ApiResponse(call, response.status_code, body, data, request_id and str(request_id))

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy import DateTime, Engine, Integer, LargeBinary, String, Table, Text, UniqueConstraint, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -95,7 +95,7 @@ def land_page(session: Session, platform: str, shop_ref: str, page: FetchedPage)
 @cache
 def _land_statement(dialect: str) -> Any:
     """Built once with bound values (not ``.values(body=…)`` per page, which the ORM re-analysed every call)."""
-    table = RawPage.__table__
+    table = cast(Table, RawPage.__table__)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     unique = ["platform", "shop_ref", "stream", "sha256"]
     return insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
@@ -140,7 +140,7 @@ class Lander:
     def __init__(self, engine: Engine, connector: Connector) -> None:
         self.engine, self.connector = engine, connector
 
-    def pull(self, stream: str, window: Window) -> Iterator[LandedRef]:
+    def pull(self, stream: str, window: Window) -> Generator[LandedRef, None, None]:
         """Land each page as it arrives; the checkpoint (if the page carries one) commits with it."""
         resume = self._resume_state(stream, window)
         for page in self.connector.pull(stream, window, resume):
@@ -202,9 +202,9 @@ class Lander:
 @cache
 def _checkpoint_statement(dialect: str, completed: bool) -> Any:
     """The checkpoint upsert: a new row as given; an existing one takes state, times and (per page) pages + 1."""
-    table = SyncCheckpoint.__table__
+    table = cast(Table, SyncCheckpoint.__table__)
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    changes = {name: statement.excluded[name] for name in ("state", "updated_at", "completed_at")}
+    changes: dict[str, Any] = {name: statement.excluded[name] for name in ("state", "updated_at", "completed_at")}
     if not completed:
         changes["pages"] = table.c.pages + 1
     window_key = ["platform", "shop_ref", "stream", "window_start", "window_end"]

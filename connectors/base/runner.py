@@ -146,7 +146,7 @@ class StreamRunner:
                     details.endpoint,
                     group,
                     inner,
-                    lambda pager, final=final: final if pager.done else None,
+                    _checkpoint_when_done(final),
                     None,
                     details.context(group, inner),
                 )
@@ -177,3 +177,12 @@ class StreamRunner:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _checkpoint_when_done(final: Checkpoint | None) -> Callable[[Paginator], Checkpoint | None]:
+    """Details carry their parent's checkpoint, on the last page of the last batch only."""
+
+    def mark(pager: Paginator) -> Checkpoint | None:
+        return final if pager.done else None
+
+    return mark

@@ -47,7 +47,8 @@ def parsed_summary(records: Iterable[Parsed], stream: str) -> Summary:
         for s in settled.values():
             gross, net = per_order.get(s.order_ref or s.settlement_ref, (0, 0))
             per_order[s.order_ref or s.settlement_ref] = (gross + _int(s.gross), net + _int(s.net))
-        return per_order
+        summary: dict[str, object] = dict(per_order)
+        return summary
     if stream == "wallet":
         unique = {r.movement_ref: r for r in records if isinstance(r, WalletMovement)}
         return dict(Counter((m.kind.value, _int(m.amount)) for m in unique.values()))
