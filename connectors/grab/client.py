@@ -14,34 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-import requests
-
-from connectors.base.errors import (
-    AuthError,
-    InvalidPayload,
-    InvalidRequest,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    TokenExpired,
-)
+from connectors.base.errors import InvalidPayload
 from connectors.base.http import ApiResponse, Call, HttpClient, SignedCall
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
-from connectors.base.retry_after import parse_retry_after
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
+from connectors.grab.errors import LADDER, TOKEN_LADDER
 
 PLATFORM = "grab"
 RATE_LIMIT_PER_SECOND = 5.0  # "order & store endpoints 5 rps" (§5.2)
 TOKEN_PATH = "/grabid/v1/oauth2/token"
 MAX_ORDER_IDS = 10
-_RETRY_AFTER = re.compile(r"retry after (\d+(?:\.\d+)?) seconds?", re.I)
 
 
 def scope_for(flavor: str | None) -> str:
@@ -62,41 +49,6 @@ class GrabSigner:
         return SignedCall(self.base_url + call.path, dict(call.params), headers, body)
 
 
-class GrabInterpreter:
-    """Errors ``{reason, message, target?}`` (§5.2): 429 and 409 "… too frequently, retry after N seconds" are
-    rate limits with a retry-after; 401 is an expired token (or refused credentials at the token endpoint)."""
-
-    def __init__(self, token_endpoint: bool = False) -> None:
-        self.token_endpoint = token_endpoint
-
-    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
-        status = response.status_code
-        reason = str(payload.get("reason") or "") if isinstance(payload, dict) else ""
-        message = str(payload.get("message") or "") if isinstance(payload, dict) else ""
-        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status, "platform_code": reason or None}
-        hint = _RETRY_AFTER.search(message)
-        if status == 429 or (status == 409 and hint):
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if retry_after is None and hint:
-                retry_after = float(hint.group(1))
-            raise RateLimited(message or "too many requests", retry_after=retry_after, **context)
-        if status >= 500:
-            raise ServerError(message or "server error", **context)
-        if status == 401:
-            raise (AuthError if self.token_endpoint else TokenExpired)(message or "unauthorized", **context)
-        if status in (400, 403) and self.token_endpoint:
-            raise AuthError(f"Grab refused the client credentials: {message or reason}", **context)
-        if status == 403:
-            raise PermissionDenied(message or "forbidden", **context)
-        if status >= 400:
-            raise InvalidRequest(message or f"HTTP {status}", **context)
-        if status == 204:
-            return None
-        if not isinstance(payload, dict):
-            raise InvalidPayload("response is not a JSON object", **context)
-        return payload
-
-
 class GrabClient:
     def __init__(self, context: ConnectorContext) -> None:
         connection = context.connection
@@ -114,7 +66,7 @@ class GrabClient:
             PLATFORM,
             base_url,
             signer=GrabSigner(base_url, self.access_token),
-            interpreter=GrabInterpreter(),
+            interpreter=LADDER,
             limiter=shared_limiter(PLATFORM, rate),
             refresh_token=self.tokens.refresh_after_rejection,
             sleep=context.sleep,
@@ -125,7 +77,7 @@ class GrabClient:
             PLATFORM,
             oauth_url,
             signer=GrabSigner(oauth_url),
-            interpreter=GrabInterpreter(token_endpoint=True),
+            interpreter=TOKEN_LADDER,
             sleep=context.sleep,
             **common,
         )

@@ -22,9 +22,10 @@ from connectors.base.errors import (
 )
 from connectors.base.http import Call
 from connectors.base.protocol import ConnectorContext
-from connectors.tokopedia.client_legacy import AccountsInterpreter, LegacyInterpreter, retry_after
-from connectors.tokopedia.client_tiktok import TikTokInterpreter
 from connectors.tokopedia.connector import flavor_of
+from connectors.tokopedia.errors_legacy import ACCOUNTS_LADDER, retry_after
+from connectors.tokopedia.errors_legacy import LADDER as LEGACY_LADDER
+from connectors.tokopedia.errors_tiktok import LADDER as TIKTOK_LADDER
 
 CALL = Call("GET", "/order/202309/orders")
 
@@ -57,7 +58,7 @@ def tts(code: int, status: int = 200) -> tuple[requests.Response, Any]:
 def test_tiktok_codes_map_to_what_the_caller_should_do(code: int, status: int, error: type[ConnectorError]):
     answer, payload = tts(code, status)
     with pytest.raises(error) as raised:
-        TikTokInterpreter().interpret(CALL, answer, payload)
+        TIKTOK_LADDER.interpret(CALL, answer, payload)
     assert type(raised.value) is error and raised.value.platform == "tokopedia"
     if status != 429 and status < 500:
         assert raised.value.platform_code == str(code) and raised.value.request_id == "req-1"
@@ -65,9 +66,9 @@ def test_tiktok_codes_map_to_what_the_caller_should_do(code: int, status: int, e
 
 def test_tiktok_success_is_code_zero_and_anything_without_an_envelope_is_unreadable():
     answer, payload = tts(0)
-    assert TikTokInterpreter().interpret(CALL, answer, payload) == payload
+    assert TIKTOK_LADDER.interpret(CALL, answer, payload) == payload
     with pytest.raises(InvalidPayload):
-        TikTokInterpreter().interpret(CALL, response(200, ["not", "an", "envelope"]), ["not", "an", "envelope"])
+        TIKTOK_LADDER.interpret(CALL, response(200, ["not", "an", "envelope"]), ["not", "an", "envelope"])
 
 
 def fs(status: int, error_code: str | None = None, headers: dict[str, str] | None = None) -> tuple[Any, Any]:
@@ -97,13 +98,13 @@ def test_legacy_status_and_error_code_map_to_what_the_caller_should_do(
 ):
     answer, payload = fs(status, code)
     with pytest.raises(error):
-        LegacyInterpreter().interpret(CALL, answer, payload)
+        LEGACY_LADDER.interpret(CALL, answer, payload)
 
 
 def test_legacy_rate_limit_waits_for_the_reset_header():
     answer, payload = fs(429, headers={"X-Ratelimit-Reset-After": "0.350000", "X-Ratelimit-Full-Reset-After": "1.0"})
     with pytest.raises(RateLimited) as raised:
-        LegacyInterpreter().interpret(CALL, answer, payload)
+        LEGACY_LADDER.interpret(CALL, answer, payload)
     assert raised.value.retry_after == pytest.approx(0.35)
 
 
@@ -124,7 +125,7 @@ def test_retry_after_reads_tokopedia_headers_in_order_of_precision(headers: dict
 
 def test_refused_client_credentials_are_final():
     with pytest.raises(AuthError) as raised:
-        AccountsInterpreter().interpret(Call("POST", "/token"), response(401, {"error": "invalid_client"}), None)
+        ACCOUNTS_LADDER.interpret(Call("POST", "/token"), response(401, {"error": "invalid_client"}), None)
     assert type(raised.value) is AuthError
 
 
