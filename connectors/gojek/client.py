@@ -11,15 +11,13 @@ replaces an expired token, through ``TokenStore.obtain`` so concurrent workers m
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from connectors.base.auth import AuthSigner, BearerTokenAuth, HttpBasicAuth, WireFormat
 from connectors.base.errors import InvalidPayload
-from connectors.base.http import ApiResponse, Call, HttpClient, SignedCall
+from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
 from connectors.base.token_lifecycle import TokenLifecycle
@@ -32,31 +30,11 @@ TOKEN_PATH = "/oauth2/token"
 DEFAULT_SCOPES = "partner:outlet:read gofood:catalog:read gofood:order:read"
 
 
-class GojekSigner:
-    """Bearer token per attempt (a refreshed token is picked up by the retry); JSON bodies."""
-
-    def __init__(self, base_url: str, access_token: Callable[[], str]) -> None:
-        self.base_url, self.access_token = base_url.rstrip("/"), access_token
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        headers = {"Authorization": f"Bearer {self.access_token()}", "Accept": "application/json"}
-        body = None
-        if call.json is not None:
-            body = json.dumps(call.json).encode()
-            headers["Content-Type"] = "application/json"
-        return SignedCall(self.base_url + call.path, dict(call.params), headers, body)
-
-
-class GojekTokenSigner:
-    """``POST /oauth2/token``: HTTP Basic client credentials, form-encoded body (§4.1)."""
-
-    def __init__(self, oauth_url: str, client_id: str, client_secret: str) -> None:
-        self.oauth_url = oauth_url.rstrip("/")
-        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        headers = {"Authorization": f"Basic {self._basic}", "Content-Type": "application/x-www-form-urlencoded"}
-        return SignedCall(self.oauth_url + call.path, {}, headers, urlencode(call.json or {}).encode())
+WIRE = WireFormat(headers={"Accept": "application/json"})
+# ``POST /oauth2/token``: HTTP Basic client credentials, a form-encoded body (§4.1).
+TOKEN_WIRE = WireFormat(
+    content_type="application/x-www-form-urlencoded", body=lambda form: urlencode(form or {}).encode()
+)
 
 
 class GojekClient:
@@ -76,7 +54,7 @@ class GojekClient:
         self.http = HttpClient(
             PLATFORM,
             base_url,
-            signer=GojekSigner(base_url, self.access_token),
+            signer=AuthSigner(base_url, BearerTokenAuth(self.access_token), WIRE),
             interpreter=LADDER,
             limiter=shared_limiter(PLATFORM, rate),
             refresh_token=self.tokens.refresh_after_rejection,
@@ -87,7 +65,7 @@ class GojekClient:
         self.auth_http = HttpClient(
             PLATFORM,
             oauth_url,
-            signer=GojekTokenSigner(oauth_url, client_id, client_secret),
+            signer=AuthSigner(oauth_url, HttpBasicAuth(client_id, client_secret), TOKEN_WIRE),
             interpreter=TOKEN_LADDER,
             sleep=context.sleep,
             **common,

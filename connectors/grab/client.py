@@ -13,12 +13,12 @@ Tokens last 7 days and are reused until they expire (§5.1).
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from connectors.base.auth import AuthSigner, BearerTokenAuth, NoAuth, WireFormat
 from connectors.base.errors import InvalidPayload
-from connectors.base.http import ApiResponse, Call, HttpClient, SignedCall
+from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
 from connectors.base.token_lifecycle import TokenLifecycle
@@ -35,18 +35,8 @@ def scope_for(flavor: str | None) -> str:
     return "mart.partner_api" if flavor == "mart" else "food.partner_api"
 
 
-class GrabSigner:
-    """Bearer token on every attempt; JSON bodies (the only content type Grab supports)."""
-
-    def __init__(self, base_url: str, access_token: Callable[[], str] | None = None) -> None:
-        self.base_url, self.access_token = base_url.rstrip("/"), access_token
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        if self.access_token is not None:
-            headers["Authorization"] = f"Bearer {self.access_token()}"
-        body = json.dumps(call.json).encode() if call.json is not None else None
-        return SignedCall(self.base_url + call.path, dict(call.params), headers, body)
+# JSON is the only content type Grab supports; it wants both headers on every call.
+WIRE = WireFormat(headers={"Accept": "application/json", "Content-Type": "application/json"}, content_type=None)
 
 
 class GrabClient:
@@ -65,7 +55,7 @@ class GrabClient:
         self.http = HttpClient(
             PLATFORM,
             base_url,
-            signer=GrabSigner(base_url, self.access_token),
+            signer=AuthSigner(base_url, BearerTokenAuth(self.access_token), WIRE),
             interpreter=LADDER,
             limiter=shared_limiter(PLATFORM, rate),
             refresh_token=self.tokens.refresh_after_rejection,
@@ -76,7 +66,7 @@ class GrabClient:
         self.auth_http = HttpClient(
             PLATFORM,
             oauth_url,
-            signer=GrabSigner(oauth_url),
+            signer=AuthSigner(oauth_url, NoAuth(), WIRE),
             interpreter=TOKEN_LADDER,
             sleep=context.sleep,
             **common,

@@ -23,6 +23,7 @@ import hmac
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connectors.base.auth import AuthSigner, BearerTokenAuth, HttpBasicAuth
 from connectors.base.errors import InvalidPayload
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
@@ -30,7 +31,7 @@ from connectors.base.ratelimit import shared_limiter
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
 from connectors.tokopedia.errors_legacy import ACCOUNTS_LADDER, LADDER
-from connectors.tokopedia.signing import BasicSigner, BearerSigner
+from connectors.tokopedia.signing import ACCOUNTS_WIRE, FS_WIRE
 
 PLATFORM = "tokopedia"
 AUTH_HOST = "https://accounts.tokopedia.com"
@@ -70,7 +71,7 @@ class LegacyClient:
         self.http = HttpClient(
             PLATFORM,
             self.base_url,
-            signer=BearerSigner(self.base_url, self.access_token),
+            signer=AuthSigner(self.base_url, BearerTokenAuth(self.access_token), FS_WIRE),
             interpreter=LADDER,
             limiter=shared_limiter(f"{PLATFORM}:fs", rate),
             refresh_token=self.tokens.refresh_after_rejection,
@@ -79,7 +80,7 @@ class LegacyClient:
         self.auth_http = HttpClient(
             PLATFORM,
             self.auth_url,
-            signer=BasicSigner(self.auth_url, self.client_id, self.client_secret),
+            signer=AuthSigner(self.auth_url, HttpBasicAuth(self.client_id, self.client_secret), ACCOUNTS_WIRE),
             interpreter=ACCOUNTS_LADDER,
             **common,
         )

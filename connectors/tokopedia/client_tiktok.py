@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connectors.base.auth import AuthSigner, NoAuth
 from connectors.base.errors import AuthError, ConfigError, InvalidPayload, InvalidRequest, PermissionDenied
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
@@ -22,7 +23,7 @@ from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair, grant_timeout
 from connectors.base.windows import from_timestamp
 from connectors.tokopedia.errors_tiktok import LADDER
-from connectors.tokopedia.signing import PlainSigner, TikTokSigner
+from connectors.tokopedia.signing import TOKEN_GRANT_WIRE, TikTokSigner
 
 PLATFORM = "tokopedia"
 AUTH_HOST = "https://auth.tiktok-shops.com"
@@ -97,7 +98,9 @@ class TikTokClient:
         )
         # Token calls never refresh themselves, and wait for their answer (``grant_timeout``).
         common["timeout"] = grant_timeout(context.timeout)
-        self.auth_http = HttpClient(PLATFORM, self.auth_url, signer=PlainSigner(self.auth_url), **common)
+        self.auth_http = HttpClient(
+            PLATFORM, self.auth_url, signer=AuthSigner(self.auth_url, NoAuth(), TOKEN_GRANT_WIRE), **common
+        )
         self._cipher: str | None = None
 
     # --- tokens ------------------------------------------------------------------------------------------
