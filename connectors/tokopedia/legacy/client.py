@@ -30,7 +30,7 @@ from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
-from connectors.tokopedia.errors_legacy import ACCOUNTS_LADDER, LADDER
+from connectors.tokopedia.legacy.errors import ACCOUNTS_LADDER, LADDER
 from connectors.tokopedia.signing import ACCOUNTS_WIRE, FS_WIRE
 
 PLATFORM = "tokopedia"

@@ -22,8 +22,8 @@ from connectors.base.ratelimit import shared_limiter
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair, grant_timeout
 from connectors.base.windows import from_timestamp
-from connectors.tokopedia.errors_tiktok import LADDER
 from connectors.tokopedia.signing import TOKEN_GRANT_WIRE, TikTokSigner
+from connectors.tokopedia.tiktok.errors import LADDER
 
 PLATFORM = "tokopedia"
 AUTH_HOST = "https://auth.tiktok-shops.com"

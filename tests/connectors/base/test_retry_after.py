@@ -49,7 +49,7 @@ def test_every_interpreter_classifies_a_429_whatever_its_retry_after(platform: s
     from connectors.gojek.errors import LADDER as GOJEK
     from connectors.grab.errors import LADDER as GRAB
     from connectors.shopee.errors import LADDER as SHOPEE
-    from connectors.tokopedia.errors_tiktok import LADDER as TIKTOK
+    from connectors.tokopedia.tiktok.errors import LADDER as TIKTOK
 
     interpreter = {"shopee": SHOPEE, "tiktok": TIKTOK, "grab": GRAB, "gojek": GOJEK}[platform]
     with pytest.raises(RateLimited) as raised:

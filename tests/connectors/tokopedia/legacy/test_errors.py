@@ -1,4 +1,5 @@
-"""The error tables of both clients (HTTP status + body code → what to do) and the flavor choice."""
+"""Legacy Tokopedia on the status ladder: fs API statuses and error codes, its rate-limit headers, and the
+token server's refusals."""
 
 from __future__ import annotations
 
@@ -8,12 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from connectors.base.connection import ConnectionSpec
 from connectors.base.errors import (
     AuthError,
-    ConfigError,
     ConnectorError,
-    InvalidPayload,
     InvalidRequest,
     PermissionDenied,
     RateLimited,
@@ -21,11 +19,8 @@ from connectors.base.errors import (
     TokenExpired,
 )
 from connectors.base.http import Call
-from connectors.base.protocol import ConnectorContext
-from connectors.tokopedia.connector import flavor_of
-from connectors.tokopedia.errors_legacy import ACCOUNTS_LADDER, retry_after
-from connectors.tokopedia.errors_legacy import LADDER as LEGACY_LADDER
-from connectors.tokopedia.errors_tiktok import LADDER as TIKTOK_LADDER
+from connectors.tokopedia.legacy.errors import ACCOUNTS_LADDER, retry_after
+from connectors.tokopedia.legacy.errors import LADDER as LEGACY_LADDER
 
 CALL = Call("GET", "/order/202309/orders")
 
@@ -35,40 +30,6 @@ def response(status: int, payload: Any, headers: dict[str, str] | None = None) -
     answer.status_code, answer._content = status, json.dumps(payload).encode()
     answer.headers.update(headers or {})
     return answer
-
-
-def tts(code: int, status: int = 200) -> tuple[requests.Response, Any]:
-    payload = {"code": code, "message": f"code {code}", "request_id": "req-1", "data": None}
-    return response(status, payload), payload
-
-
-@pytest.mark.parametrize(
-    ("code", "status", "error"),
-    [
-        (106001, 401, AuthError),
-        (105002, 401, TokenExpired),
-        (105001, 401, TokenExpired),
-        (105005, 200, PermissionDenied),
-        (36009004, 400, InvalidRequest),
-        (12345678, 200, InvalidRequest),
-        (36009003, 429, RateLimited),
-        (36009999, 503, ServerError),
-    ],
-)
-def test_tiktok_codes_map_to_what_the_caller_should_do(code: int, status: int, error: type[ConnectorError]):
-    answer, payload = tts(code, status)
-    with pytest.raises(error) as raised:
-        TIKTOK_LADDER.interpret(CALL, answer, payload)
-    assert type(raised.value) is error and raised.value.platform == "tokopedia"
-    if status != 429 and status < 500:
-        assert raised.value.platform_code == str(code) and raised.value.request_id == "req-1"
-
-
-def test_tiktok_success_is_code_zero_and_anything_without_an_envelope_is_unreadable():
-    answer, payload = tts(0)
-    assert TIKTOK_LADDER.interpret(CALL, answer, payload) == payload
-    with pytest.raises(InvalidPayload):
-        TIKTOK_LADDER.interpret(CALL, response(200, ["not", "an", "envelope"]), ["not", "an", "envelope"])
 
 
 def fs(status: int, error_code: str | None = None, headers: dict[str, str] | None = None) -> tuple[Any, Any]:
@@ -127,15 +88,3 @@ def test_refused_client_credentials_are_final():
     with pytest.raises(AuthError) as raised:
         ACCOUNTS_LADDER.interpret(Call("POST", "/token"), response(401, {"error": "invalid_client"}), None)
     assert type(raised.value) is AuthError
-
-
-def context(flavor: str | None, extra: dict[str, Any] | None = None) -> ConnectorContext:
-    return ConnectorContext("1", ConnectionSpec("c", extra=extra or {}), tokens=None, flavor=flavor)  # type: ignore[arg-type]
-
-
-def test_the_shop_configuration_chooses_the_flavor_then_the_connection_then_tiktok():
-    assert flavor_of(context("legacy", {"flavor": "tiktok"})) == "legacy"
-    assert flavor_of(context(None, {"flavor": "legacy"})) == "legacy"
-    assert flavor_of(context(None)) == "tiktok"
-    with pytest.raises(ConfigError, match="neither"):
-        flavor_of(context("lazada"))
