@@ -107,6 +107,8 @@ def header_retry_after(response: requests.Response, answer: Answer) -> float | N
     return parse_retry_after(response.headers.get("Retry-After"))
 
 
+QUIET_RATE_LIMIT = Rung(RateLimited, "rate limited", quote_body=False)
+
 # 401 and 403 for platforms whose error bodies do not say more: refresh the token once, or fail on scope.
 AUTH_STATUSES: Mapping[int, Rung] = {
     401: Rung(TokenExpired, "unauthorized"),
@@ -126,6 +128,19 @@ class StatusLadder:
     server_error: Rung = Rung(ServerError, "server error")
     client_error: Rung = Rung(InvalidRequest, "HTTP {status}")
     retry_after: Callable[[requests.Response, Answer], float | None] = header_retry_after
+
+    @classmethod
+    def body_decides(cls, platform: str, envelope: Envelope, codes: CodeTable) -> StatusLadder:
+        """A platform whose body code says more than any status (Shopee, TikTok): no status rungs of its own, and
+        the status rungs say only their own words (the body's message there is not about the status)."""
+        return cls(
+            platform,
+            envelope,
+            codes=codes,
+            rate_limited=QUIET_RATE_LIMIT,
+            server_error=Rung(ServerError, "server error", quote_body=False),
+            client_error=Rung(InvalidRequest, "HTTP {status}", quote_body=False),
+        )
 
     def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
         status = response.status_code

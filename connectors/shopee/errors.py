@@ -11,14 +11,13 @@ from typing import Any
 from connectors.base.errors import (
     AuthError,
     ConnectorError,
-    InvalidRequest,
     PermissionDenied,
     QuotaExhausted,
     RateLimited,
     ServerError,
     TokenExpired,
 )
-from connectors.base.ladder import Answer, ByMessage, Rung, StatusLadder
+from connectors.base.ladder import Answer, ByMessage, StatusLadder
 
 PLATFORM = "shopee"
 
@@ -60,11 +59,4 @@ class ShopeeEnvelope:
         return payload
 
 
-LADDER = StatusLadder(
-    PLATFORM,
-    ShopeeEnvelope(),
-    codes=ERRORS,
-    rate_limited=Rung(RateLimited, "rate limited", quote_body=False),
-    server_error=Rung(ServerError, "server error", quote_body=False),
-    client_error=Rung(InvalidRequest, "HTTP {status}", quote_body=False),
-)
+LADDER = StatusLadder.body_decides(PLATFORM, ShopeeEnvelope(), ERRORS)

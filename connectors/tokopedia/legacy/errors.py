@@ -12,8 +12,8 @@ from typing import Any
 
 import requests
 
-from connectors.base.errors import AuthError, RateLimited, ServerError
-from connectors.base.ladder import AUTH_STATUSES, Answer, BareJson, Rung, StatusLadder
+from connectors.base.errors import AuthError, ServerError
+from connectors.base.ladder import AUTH_STATUSES, QUIET_RATE_LIMIT, Answer, BareJson, Rung, StatusLadder
 
 PLATFORM = "tokopedia"
 
@@ -55,7 +55,7 @@ LADDER = StatusLadder(
     PLATFORM,
     LegacyEnvelope(),
     statuses=AUTH_STATUSES,
-    rate_limited=Rung(RateLimited, "rate limited", quote_body=False),
+    rate_limited=QUIET_RATE_LIMIT,
     retry_after=_header_wait,
 )
 
@@ -64,7 +64,7 @@ ACCOUNTS_LADDER = StatusLadder(
     PLATFORM,
     BareJson("token response is not a JSON object"),
     statuses={400: _REFUSED, 401: _REFUSED, 403: _REFUSED},
-    rate_limited=Rung(RateLimited, "rate limited", quote_body=False),
+    rate_limited=QUIET_RATE_LIMIT,
     server_error=Rung(ServerError, "token server error", quote_body=False),
     retry_after=_header_wait,
 )

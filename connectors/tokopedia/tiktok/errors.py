@@ -13,11 +13,9 @@ from connectors.base.errors import (
     ConnectorError,
     InvalidRequest,
     PermissionDenied,
-    RateLimited,
-    ServerError,
     TokenExpired,
 )
-from connectors.base.ladder import Answer, Rung, StatusLadder
+from connectors.base.ladder import Answer, StatusLadder
 
 PLATFORM = "tokopedia"
 
@@ -50,11 +48,4 @@ class TikTokEnvelope:
         return payload
 
 
-LADDER = StatusLadder(
-    PLATFORM,
-    TikTokEnvelope(),
-    codes=ERRORS,
-    rate_limited=Rung(RateLimited, "rate limited", quote_body=False),
-    server_error=Rung(ServerError, "server error", quote_body=False),
-    client_error=Rung(InvalidRequest, "HTTP {status}", quote_body=False),
-)
+LADDER = StatusLadder.body_decides(PLATFORM, TikTokEnvelope(), ERRORS)
