@@ -1,4 +1,4 @@
-"""GoBiz Open API client (direct integration): client-credentials tokens, the error table, endpoints used.
+"""GoBiz Open API client (direct integration): client-credentials tokens, the endpoints used (errors: ``errors.py``).
 
 Connection fields (conn_type ``gojek``): ``host`` = API base URL (``https://api.gobiz.co.id``; sandbox
 ``https://api.partner-sandbox.gobiz.co.id``), ``login`` = client id, ``password`` = client secret; extra
@@ -11,31 +11,18 @@ replaces an expired token, through ``TokenStore.obtain`` so concurrent workers m
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
-import requests
-
-from connectors.base.errors import (
-    AuthError,
-    InvalidPayload,
-    InvalidRequest,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    TokenExpired,
-)
-from connectors.base.http import ApiResponse, Call, HttpClient, SignedCall
+from connectors.base.auth import AuthSigner, BearerTokenAuth, HttpBasicAuth, WireFormat
+from connectors.base.errors import InvalidPayload
+from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
-from connectors.base.retry_after import parse_retry_after
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
+from connectors.gojek.errors import LADDER, TOKEN_LADDER
 
 PLATFORM = "gojek"
 RATE_LIMIT_PER_SECOND = 5.0  # no published limit (§4.1); stay modest
@@ -43,71 +30,11 @@ TOKEN_PATH = "/oauth2/token"
 DEFAULT_SCOPES = "partner:outlet:read gofood:catalog:read gofood:order:read"
 
 
-class GojekSigner:
-    """Bearer token per attempt (a refreshed token is picked up by the retry); JSON bodies."""
-
-    def __init__(self, base_url: str, access_token: Callable[[], str]) -> None:
-        self.base_url, self.access_token = base_url.rstrip("/"), access_token
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        headers = {"Authorization": f"Bearer {self.access_token()}", "Accept": "application/json"}
-        body = None
-        if call.json is not None:
-            body = json.dumps(call.json).encode()
-            headers["Content-Type"] = "application/json"
-        return SignedCall(self.base_url + call.path, dict(call.params), headers, body)
-
-
-class GojekTokenSigner:
-    """``POST /oauth2/token``: HTTP Basic client credentials, form-encoded body (§4.1)."""
-
-    def __init__(self, oauth_url: str, client_id: str, client_secret: str) -> None:
-        self.oauth_url = oauth_url.rstrip("/")
-        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        headers = {"Authorization": f"Basic {self._basic}", "Content-Type": "application/x-www-form-urlencoded"}
-        return SignedCall(self.oauth_url + call.path, {}, headers, urlencode(call.json or {}).encode())
-
-
-class GojekInterpreter:
-    """ "HTTP 4xx non-recoverable, 5xx recoverable" (§4.1), plus 429 with Retry-After and 401 = token expired."""
-
-    def __init__(self, token_endpoint: bool = False) -> None:
-        self.token_endpoint = token_endpoint
-
-    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
-        status = response.status_code
-        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status}
-        message = _message(payload) or f"HTTP {status}"
-        if status == 429:
-            raise RateLimited(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **context)
-        if status >= 500:
-            raise ServerError(message, **context)
-        if status == 401:
-            raise (AuthError if self.token_endpoint else TokenExpired)(message, **context)
-        if status == 403:
-            raise PermissionDenied(message, **context)
-        if status >= 400:
-            if self.token_endpoint:
-                raise AuthError(f"GoBiz refused the client credentials: {message}", **context)
-            raise InvalidRequest(message, **context)
-        if not isinstance(payload, dict):
-            raise InvalidPayload("response is not a JSON object", **context)
-        if self.token_endpoint:
-            return payload
-        if payload.get("success") is not True or "data" not in payload:
-            raise InvalidPayload("response lacks the {success: true, data} envelope", **context)
-        return payload["data"]
-
-
-def _message(payload: Any) -> str:
-    if not isinstance(payload, dict):
-        return ""
-    errors = payload.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return str(errors[0].get("message") or "")
-    return str(payload.get("message") or payload.get("error_description") or payload.get("error") or "")
+WIRE = WireFormat(headers={"Accept": "application/json"})
+# ``POST /oauth2/token``: HTTP Basic client credentials, a form-encoded body (§4.1).
+TOKEN_WIRE = WireFormat(
+    content_type="application/x-www-form-urlencoded", body=lambda form: urlencode(form or {}).encode()
+)
 
 
 class GojekClient:
@@ -127,8 +54,8 @@ class GojekClient:
         self.http = HttpClient(
             PLATFORM,
             base_url,
-            signer=GojekSigner(base_url, self.access_token),
-            interpreter=GojekInterpreter(),
+            signer=AuthSigner(base_url, BearerTokenAuth(self.access_token), WIRE),
+            interpreter=LADDER,
             limiter=shared_limiter(PLATFORM, rate),
             refresh_token=self.tokens.refresh_after_rejection,
             sleep=context.sleep,
@@ -138,8 +65,8 @@ class GojekClient:
         self.auth_http = HttpClient(
             PLATFORM,
             oauth_url,
-            signer=GojekTokenSigner(oauth_url, client_id, client_secret),
-            interpreter=GojekInterpreter(token_endpoint=True),
+            signer=AuthSigner(oauth_url, HttpBasicAuth(client_id, client_secret), TOKEN_WIRE),
+            interpreter=TOKEN_LADDER,
             sleep=context.sleep,
             **common,
         )

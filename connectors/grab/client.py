@@ -13,88 +13,30 @@ Tokens last 7 days and are reused until they expire (§5.1).
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-import requests
-
-from connectors.base.errors import (
-    AuthError,
-    InvalidPayload,
-    InvalidRequest,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    TokenExpired,
-)
-from connectors.base.http import ApiResponse, Call, HttpClient, SignedCall
+from connectors.base.auth import AuthSigner, BearerTokenAuth, NoAuth, WireFormat
+from connectors.base.errors import InvalidPayload
+from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
-from connectors.base.retry_after import parse_retry_after
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
+from connectors.grab.errors import LADDER, TOKEN_LADDER
 
 PLATFORM = "grab"
 RATE_LIMIT_PER_SECOND = 5.0  # "order & store endpoints 5 rps" (§5.2)
 TOKEN_PATH = "/grabid/v1/oauth2/token"
 MAX_ORDER_IDS = 10
-_RETRY_AFTER = re.compile(r"retry after (\d+(?:\.\d+)?) seconds?", re.I)
 
 
 def scope_for(flavor: str | None) -> str:
     return "mart.partner_api" if flavor == "mart" else "food.partner_api"
 
 
-class GrabSigner:
-    """Bearer token on every attempt; JSON bodies (the only content type Grab supports)."""
-
-    def __init__(self, base_url: str, access_token: Callable[[], str] | None = None) -> None:
-        self.base_url, self.access_token = base_url.rstrip("/"), access_token
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        if self.access_token is not None:
-            headers["Authorization"] = f"Bearer {self.access_token()}"
-        body = json.dumps(call.json).encode() if call.json is not None else None
-        return SignedCall(self.base_url + call.path, dict(call.params), headers, body)
-
-
-class GrabInterpreter:
-    """Errors ``{reason, message, target?}`` (§5.2): 429 and 409 "… too frequently, retry after N seconds" are
-    rate limits with a retry-after; 401 is an expired token (or refused credentials at the token endpoint)."""
-
-    def __init__(self, token_endpoint: bool = False) -> None:
-        self.token_endpoint = token_endpoint
-
-    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
-        status = response.status_code
-        reason = str(payload.get("reason") or "") if isinstance(payload, dict) else ""
-        message = str(payload.get("message") or "") if isinstance(payload, dict) else ""
-        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status, "platform_code": reason or None}
-        hint = _RETRY_AFTER.search(message)
-        if status == 429 or (status == 409 and hint):
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if retry_after is None and hint:
-                retry_after = float(hint.group(1))
-            raise RateLimited(message or "too many requests", retry_after=retry_after, **context)
-        if status >= 500:
-            raise ServerError(message or "server error", **context)
-        if status == 401:
-            raise (AuthError if self.token_endpoint else TokenExpired)(message or "unauthorized", **context)
-        if status in (400, 403) and self.token_endpoint:
-            raise AuthError(f"Grab refused the client credentials: {message or reason}", **context)
-        if status == 403:
-            raise PermissionDenied(message or "forbidden", **context)
-        if status >= 400:
-            raise InvalidRequest(message or f"HTTP {status}", **context)
-        if status == 204:
-            return None
-        if not isinstance(payload, dict):
-            raise InvalidPayload("response is not a JSON object", **context)
-        return payload
+# JSON is the only content type Grab supports; it wants both headers on every call.
+WIRE = WireFormat(headers={"Accept": "application/json", "Content-Type": "application/json"}, content_type=None)
 
 
 class GrabClient:
@@ -113,8 +55,8 @@ class GrabClient:
         self.http = HttpClient(
             PLATFORM,
             base_url,
-            signer=GrabSigner(base_url, self.access_token),
-            interpreter=GrabInterpreter(),
+            signer=AuthSigner(base_url, BearerTokenAuth(self.access_token), WIRE),
+            interpreter=LADDER,
             limiter=shared_limiter(PLATFORM, rate),
             refresh_token=self.tokens.refresh_after_rejection,
             sleep=context.sleep,
@@ -124,8 +66,8 @@ class GrabClient:
         self.auth_http = HttpClient(
             PLATFORM,
             oauth_url,
-            signer=GrabSigner(oauth_url),
-            interpreter=GrabInterpreter(token_endpoint=True),
+            signer=AuthSigner(oauth_url, NoAuth(), WIRE),
+            interpreter=TOKEN_LADDER,
             sleep=context.sleep,
             **common,
         )

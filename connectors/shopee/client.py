@@ -1,4 +1,4 @@
-"""Shopee Open Platform v2 client: tokens, the error table, and one method per endpoint used.
+"""Shopee Open Platform v2 client: tokens and one method per endpoint used (its error table: ``errors.py``).
 
 Connection fields (conn_type ``shopee``): ``host`` = API base URL (``https://partner.shopeemobile.com``
 in production, the sandbox URL otherwise), ``login`` = partner_id, ``password`` = partner_key, extra
@@ -12,26 +12,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import requests
-
-from connectors.base.errors import (
-    AuthError,
-    ConfigError,
-    ConnectorError,
-    InvalidPayload,
-    InvalidRequest,
-    PermissionDenied,
-    QuotaExhausted,
-    RateLimited,
-    ServerError,
-    TokenExpired,
-)
+from connectors.base.errors import AuthError, ConfigError, InvalidPayload, InvalidRequest
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
-from connectors.base.retry_after import parse_retry_after
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair, grant_timeout
+from connectors.shopee.errors import LADDER
 from connectors.shopee.signing import ShopeeSigner
 
 PLATFORM = "shopee"
@@ -42,55 +29,6 @@ DETAIL_BATCH = 50
 ESCROW_FIRST_PAGE = 1  # get_escrow_list: "page_no min:1 default:1"
 WALLET_FIRST_PAGE = 0  # get_wallet_transaction_list: "page_no ... Default is 0"
 ORDER_DETAIL_FIELDS = "item_list,pay_time,pickup_done_time,total_amount"
-
-# error field → what the caller should do (marketplace_apis.md §1.4).
-ERRORS: dict[str, type[ConnectorError]] = {
-    "error_rate_limit": RateLimited,
-    "error_server": ServerError,
-    "error_network": ServerError,
-    "error_busy": ServerError,
-    "invalid_acceess_token": TokenExpired,  # sic: Shopee's spelling
-    "invalid_access_token": TokenExpired,
-    "error_limit": QuotaExhausted,
-    "error_sign": AuthError,
-    "invalid_partner_id": AuthError,
-    "error_partner_key_expired": AuthError,
-    "partner_shop_no_link": AuthError,
-    "shop_no_linked": AuthError,
-    "shop_banned": AuthError,
-    "error_permission": PermissionDenied,
-    "error_api_permission": PermissionDenied,
-    "error_api_call_restricted": PermissionDenied,
-}
-
-
-class ShopeeInterpreter:
-    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
-        status = response.status_code
-        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status}
-        error = payload.get("error") if isinstance(payload, dict) else None
-        request_id = payload.get("request_id") if isinstance(payload, dict) else None
-        if status == 429 or error == "error_rate_limit":
-            raise RateLimited(
-                "rate limited",
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                request_id=request_id,
-                platform_code=error,
-                **context,
-            )
-        if status >= 500 and not error:
-            raise ServerError("server error", **context)
-        if not isinstance(payload, dict):
-            raise InvalidPayload("response has no JSON envelope", **context)
-        if error:
-            message = str(payload.get("message") or error)
-            kind = ERRORS.get(error)
-            if kind is None and error == "error_auth":
-                kind = TokenExpired if "access_token" in message.lower() else AuthError
-            raise (kind or InvalidRequest)(message, platform_code=error, request_id=request_id, **context)
-        if status >= 400:
-            raise InvalidRequest(f"HTTP {status}", request_id=request_id, **context)
-        return payload
 
 
 class ShopeeClient:
@@ -109,7 +47,7 @@ class ShopeeClient:
         signer = ShopeeSigner(self.base_url, self.partner_id, self.partner_key, self.shop_id, self.access_token)
         common = {
             "signer": signer,
-            "interpreter": ShopeeInterpreter(),
+            "interpreter": LADDER,
             "timeout": context.timeout,
             "budget": context.budget,
             "secrets": connection.secret_values(),

@@ -27,7 +27,7 @@ from connectors.base.errors import ConfigError
 from connectors.base.landing import RawPage
 from connectors.base.tokens import AUTHORIZED_AT, Expiry, StoredToken
 from connectors.base.windows import from_timestamp
-from connectors.tokopedia.client_tiktok import AUTH_HOST
+from connectors.tokopedia.tiktok.client import AUTH_HOST
 
 SERVICES_AUTHORIZE = "https://services.tiktokshop.com/open/authorize"
 EXPIRING_PUSH = "push_authorization_expiring"  # connectors/tokopedia/webhooks.py, type 7

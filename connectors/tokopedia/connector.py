@@ -18,9 +18,10 @@ from connectors.base.errors import ConfigError
 from connectors.base.protocol import Connector, ConnectorContext, FetchedPage, LandedPage
 from connectors.base.records import Parsed
 from connectors.base.windows import Window
-from connectors.tokopedia import parse_legacy, parse_tiktok
-from connectors.tokopedia.pull_legacy import LegacyPulls
-from connectors.tokopedia.pull_tiktok import TikTokPulls
+from connectors.tokopedia.legacy import parse as parse_legacy
+from connectors.tokopedia.legacy.streams import LegacyPulls
+from connectors.tokopedia.tiktok import parse as parse_tiktok
+from connectors.tokopedia.tiktok.streams import TikTokPulls
 
 FLAVORS = ("tiktok", "legacy")
 

@@ -8,18 +8,19 @@ header, never in the query. The body is serialised once and those very bytes are
 covers them (§6, pain point 1).
 
 Legacy Tokopedia (fs API, §2.2) signs nothing: a Bearer token on ``fs.tokopedia.net`` and HTTP Basic
-(client_id:client_secret) on ``accounts.tokopedia.com/token``.
+(client_id:client_secret) on ``accounts.tokopedia.com/token`` (the base's ``BearerTokenAuth`` / ``HttpBasicAuth``
+with the wire formats below).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from connectors.base.auth import WireFormat
 from connectors.base.http import Call, SignedCall
 
 # Never part of the TikTok signature (the token is a header anyway; ``sign`` cannot sign itself).
@@ -67,39 +68,18 @@ class TikTokSigner:
         return SignedCall(self.base_url + call.path, params, headers, body.encode("utf-8") if body else None)
 
 
-class PlainSigner:
-    """No signature: TikTok's token endpoints take app_key/app_secret as query parameters (§3.2)."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        params = {key: as_query_text(value) for key, value in call.params.items()}
-        return SignedCall(self.base_url + call.path, params, {})
+def query_text(params: Mapping[str, Any]) -> dict[str, str]:
+    """Every query value as the text it is signed and sent as (``as_query_text``)."""
+    return {key: as_query_text(value) for key, value in params.items()}
 
 
-class BearerSigner:
-    """Legacy fs API: ``Authorization: Bearer <token>``; the token is fetched per attempt (it may be renewed)."""
-
-    def __init__(self, base_url: str, access_token: Callable[[], str]) -> None:
-        self.base_url, self.access_token = base_url.rstrip("/"), access_token
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        params = {key: as_query_text(value) for key, value in call.params.items()}
-        headers = {"Authorization": f"Bearer {self.access_token()}"}
-        body = None
-        if call.json is not None:
-            body, headers["Content-Type"] = json_body(call.json).encode("utf-8"), "application/json"
-        return SignedCall(self.base_url + call.path, params, headers, body)
+def json_body_bytes(payload: Any) -> bytes | None:
+    return json_body(payload).encode("utf-8") if payload is not None else None
 
 
-class BasicSigner:
-    """Legacy token endpoint: HTTP Basic ``client_id:client_secret`` and an empty POST body (§2.2)."""
-
-    def __init__(self, base_url: str, client_id: str, client_secret: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._authorization = "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
-
-    def sign(self, call: Call, now: int) -> SignedCall:
-        params = {key: as_query_text(value) for key, value in call.params.items()}
-        return SignedCall(self.base_url + call.path, params, {"Authorization": self._authorization}, b"")
+# TikTok's token endpoints take app_key/app_secret as query parameters and no body (§3.2).
+TOKEN_GRANT_WIRE = WireFormat(query=query_text, body=lambda payload: None)
+# Legacy fs API: Bearer token, Tokopedia's one JSON serialisation for bodies.
+FS_WIRE = WireFormat(query=query_text, body=json_body_bytes)
+# Legacy token endpoint: HTTP Basic client_id:client_secret and an empty POST body (§2.2).
+ACCOUNTS_WIRE = WireFormat(query=query_text, body=lambda payload: b"", content_type=None)

@@ -49,7 +49,7 @@ LEGACY_ORDER_STATUS: dict[int, OrderStatus] = {
 # moves on, rather than guessed into a state that could post goods or money.
 
 # Saldo (seller balance) entry ``Type`` codes. Only 1001 is documented (get-saldo-history example); the
-# others are the sandbox's names for the refund deduction and withdrawal rows, see parse_legacy.
+# others are the sandbox's names for the refund deduction and withdrawal rows, see legacy/parse.py.
 SALDO_SALE = 1001  # "Disbursement to Seller Marketplace": Transaksi Penjualan Berhasil - INV/…
 SALDO_REFUND = 1005  # refund to the buyer after the sale was disbursed (clawback)
 SALDO_WITHDRAWAL = 3001  # withdrawal to the seller's bank account

@@ -10,10 +10,10 @@ from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.harness import Harness
 from connectors.base.testing.truth import Summary, world_summary
-from connectors.tokopedia.client_legacy import MAX_ORDER_WINDOW, ORDER_PAGE_SIZE
-from connectors.tokopedia.client_tiktok import PAGE_SIZE
 from connectors.tokopedia.connector import TokopediaConnector
+from connectors.tokopedia.legacy.client import MAX_ORDER_WINDOW, ORDER_PAGE_SIZE
 from connectors.tokopedia.sandbox import TokopediaSandbox
+from connectors.tokopedia.tiktok.client import PAGE_SIZE
 
 
 class _TokopediaHarness(Harness):
@@ -65,5 +65,5 @@ class LegacyHarness(_TokopediaHarness):
     detail_path = "/v2/order/list"  # the list pages are the order records
     # Just over the kit's minimum of page_size + 2 orders: every legacy settlement costs one single-order call
     # (the fs API has no batch read), so a bigger world only slows the suite. Paging inside a < 3-day chunk
-    # (page full → ask again → short page) is covered by tests/connectors/tokopedia/test_legacy_client.py.
+    # (page full → ask again → short page) is covered by tests/connectors/tokopedia/legacy/test_paging.py.
     world_config = WorldConfig(orders_per_day=12, days=9, platforms=("tokopedia",))

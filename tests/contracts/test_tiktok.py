@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.sandbox import render_tiktok
+from connectors.tokopedia.tiktok.sandbox import render as render_tiktok
 from tests.contracts.fieldtree import answer_problems, load_trees
 
 HERE = Path(__file__).parent / "tiktok"

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from connectors.base.landing import RawPage
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.sandbox import render_tiktok
+from connectors.tokopedia.tiktok.sandbox import render as render_tiktok
 from foundation.db import transaction
 from tests.contracts.fieldtree import answer_problems, load_trees
 
 FINANCE = ("finance.202309.get_statements", "finance.202309.get_payments", "finance.202309.get_withdrawals")
 TREES = {api: load_trees(Path(__file__).with_name("tiktok") / "doc_trees.json")[api] for api in FINANCE}
-# What pull_tiktok and parse_tiktok read from each answer.
+# What tiktok/streams.py and tiktok/parse.py read from each answer.
 NEEDED: dict[str, dict[str, list[str]]] = {
     "finance.202309.get_statements": {
         "$": ["code", "data"],

@@ -1,7 +1,7 @@
 """Legacy Tokopedia (fs API) contract for the settlements pull: every answer the sandbox gives the connector's
 client there (resolution tickets, saldo history, single order by invoice) checked both ways against the field
 trees of Tokopedia's documentation and the public SDKs (``tests/contracts/tokopedia/legacy_settlements.json``):
-no field the documentation does not list, and every field ``parse_legacy``/``deductions_legacy`` read present."""
+no field the documentation does not list, and every field ``legacy/parse.py``/``legacy/deductions.py`` read present."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from connectors.base.landing import RawPage
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.sandbox import render_legacy
+from connectors.tokopedia.legacy.sandbox import render as render_legacy
 from foundation.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
 from tests.contracts.fieldtree import answer_problems, load_trees

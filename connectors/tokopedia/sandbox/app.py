@@ -19,6 +19,7 @@ from connectors.base.sandbox.faults import FaultPlan
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import add_admin_routes, install_fault_middleware
 from connectors.base.sandbox.world import World
+from connectors.tokopedia.legacy.sandbox.routes import LegacyError, add_legacy_routes, error_response
 from connectors.tokopedia.sandbox.auth import (
     LegacyAuth,
     LegacyAuthFailure,
@@ -29,9 +30,8 @@ from connectors.tokopedia.sandbox.auth import (
 )
 from connectors.tokopedia.sandbox.common import ACCOUNTS, FS_API, TTS_API, TTS_API_PATHS, TTS_AUTH, TTS_AUTH_PATHS
 from connectors.tokopedia.sandbox.consent import add_consent_routes
-from connectors.tokopedia.sandbox.legacy import LegacyError, add_legacy_routes, error_response
 from connectors.tokopedia.sandbox.shape import TokopediaWorld
-from connectors.tokopedia.sandbox.tiktok import TikTokError, add_tiktok_routes, envelope
+from connectors.tokopedia.tiktok.sandbox.routes import TikTokError, add_tiktok_routes, envelope
 
 
 class TokopediaSandbox(PlatformSandbox):

@@ -46,17 +46,12 @@ def _response(status: int, headers: dict[str, str], body: bytes = b"{}") -> requ
 @pytest.mark.parametrize("platform", ["shopee", "tiktok", "grab", "gojek"])
 @pytest.mark.parametrize("header", ["Wed, 21 Oct 2026 07:28:30 GMT", "garbage"])
 def test_every_interpreter_classifies_a_429_whatever_its_retry_after(platform: str, header: str) -> None:
-    from connectors.gojek.client import GojekInterpreter
-    from connectors.grab.client import GrabInterpreter
-    from connectors.shopee.client import ShopeeInterpreter
-    from connectors.tokopedia.client_tiktok import TikTokInterpreter
+    from connectors.gojek.errors import LADDER as GOJEK
+    from connectors.grab.errors import LADDER as GRAB
+    from connectors.shopee.errors import LADDER as SHOPEE
+    from connectors.tokopedia.tiktok.errors import LADDER as TIKTOK
 
-    interpreter = {
-        "shopee": ShopeeInterpreter(),
-        "tiktok": TikTokInterpreter(),
-        "grab": GrabInterpreter(),
-        "gojek": GojekInterpreter(),
-    }[platform]
+    interpreter = {"shopee": SHOPEE, "tiktok": TIKTOK, "grab": GRAB, "gojek": GOJEK}[platform]
     with pytest.raises(RateLimited) as raised:
         interpreter.interpret(Call("GET", "/x"), _response(429, {"Retry-After": header}), {})
     assert raised.value.retry_after is None or raised.value.retry_after >= 0

@@ -21,8 +21,8 @@ from connectors.base.records import (
     WalletMovementKind,
 )
 from connectors.tokopedia.connector import parse_page
-from connectors.tokopedia.parse_legacy import wib_time
-from connectors.tokopedia.parse_tiktok import scrub_personal_data
+from connectors.tokopedia.legacy.parse import wib_time
+from connectors.tokopedia.tiktok.parse import scrub_personal_data
 
 SHOP = "7494000101"
 FETCHED = datetime(2026, 2, 1, tzinfo=UTC)

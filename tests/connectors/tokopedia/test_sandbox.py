@@ -12,7 +12,7 @@ from connectors.base.http import Call
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.client_legacy import MAX_ORDER_WINDOW, MAX_SALDO_WINDOW
+from connectors.tokopedia.legacy.client import MAX_ORDER_WINDOW, MAX_SALDO_WINDOW
 from connectors.tokopedia.sandbox import TokopediaSandbox
 from connectors.tokopedia.testing import TikTokHarness
 from tests.connectors.tokopedia.conftest import shop_of

@@ -8,8 +8,9 @@ from __future__ import annotations
 import base64
 import json
 
+from connectors.base.auth import AuthSigner, BearerTokenAuth, HttpBasicAuth
 from connectors.base.http import Call
-from connectors.tokopedia.signing import BasicSigner, BearerSigner, TikTokSigner, base_string, sign
+from connectors.tokopedia.signing import ACCOUNTS_WIRE, FS_WIRE, TikTokSigner, base_string, sign
 from connectors.tokopedia.webhooks import (
     legacy_signature,
     tiktok_signature,
@@ -87,11 +88,15 @@ def test_signer_signs_a_get_without_any_body():
 
 
 def test_legacy_signers_use_bearer_for_the_api_and_basic_for_the_token():
-    bearer = BearerSigner("https://fs.example", lambda: "fs-token").sign(Call("GET", "/v2/order/list", {"page": 1}), 0)
-    assert bearer.headers["Authorization"] == "Bearer fs-token" and bearer.params == {"page": "1"}
-    basic = BasicSigner("https://accounts.example", "client", "secret").sign(Call("POST", "/token"), 0)
-    assert basic.headers["Authorization"] == "Basic " + base64.b64encode(b"client:secret").decode()
+    fs = AuthSigner("https://fs.example", BearerTokenAuth(lambda: "fs-token"), FS_WIRE)
+    bearer = fs.sign(Call("GET", "/v2/order/list", {"page": 1}), 0)
+    assert bearer.headers == {"Authorization": "Bearer fs-token"} and bearer.params == {"page": "1"}
+    assert bearer.body is None
+    accounts = AuthSigner("https://accounts.example", HttpBasicAuth("client", "secret"), ACCOUNTS_WIRE)
+    basic = accounts.sign(Call("POST", "/token", {"grant_type": "client_credentials"}), 0)
+    assert basic.headers == {"Authorization": "Basic " + base64.b64encode(b"client:secret").decode()}
     assert basic.body == b"" and basic.url == "https://accounts.example/token"
+    assert basic.params == {"grant_type": "client_credentials"}
 
 
 # --- webhooks ---------------------------------------------------------------------------------------------------

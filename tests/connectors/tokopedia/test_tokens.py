@@ -11,10 +11,10 @@ import requests
 from connectors.base.errors import AuthError, InvalidPayload
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.testing.conformance import KitEnv
-from connectors.tokopedia.client_tiktok import token_pair
 from connectors.tokopedia.sandbox import TokopediaSandbox
 from connectors.tokopedia.sandbox.common import ACCOUNTS
 from connectors.tokopedia.testing import TikTokHarness
+from connectors.tokopedia.tiktok.client import token_pair
 from tests.connectors.tokopedia.conftest import shop_of
 
 # A real token/refresh answer's shape (marketplace_apis.md §3.2), requested on 2024-07-23.

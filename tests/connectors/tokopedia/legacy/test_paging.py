@@ -12,7 +12,7 @@ from connectors.base.landing import land_page, landed_page
 from connectors.base.records import Order, Rejected
 from connectors.base.testing.conformance import KitEnv
 from connectors.base.windows import Window
-from connectors.tokopedia.client_legacy import MAX_ORDER_WINDOW
+from connectors.tokopedia.legacy.client import MAX_ORDER_WINDOW
 from foundation.db import transaction
 from tests.connectors.tokopedia.conftest import shop_of
 

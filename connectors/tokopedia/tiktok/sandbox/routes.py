@@ -14,7 +14,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from connectors.base.sandbox.world import WorldOrder
-from connectors.tokopedia.sandbox import render_tiktok as render
 from connectors.tokopedia.sandbox.common import (
     TTS_API,
     TTS_AUTH,
@@ -25,6 +24,7 @@ from connectors.tokopedia.sandbox.common import (
     token_offset,
 )
 from connectors.tokopedia.sandbox.common import ts as unix
+from connectors.tokopedia.tiktok.sandbox import render
 
 if TYPE_CHECKING:
     from connectors.tokopedia.sandbox.app import TokopediaSandbox

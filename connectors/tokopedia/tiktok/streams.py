@@ -29,9 +29,9 @@ from connectors.base.streams import (
     whole_window,
 )
 from connectors.base.windows import Window
-from connectors.tokopedia.client_tiktok import DETAIL_BATCH, INVENTORY_BATCH, PLATFORM, TikTokClient
 from connectors.tokopedia.pages import field
-from connectors.tokopedia.parse_tiktok import scrub_personal_data
+from connectors.tokopedia.tiktok.client import DETAIL_BATCH, INVENTORY_BATCH, PLATFORM, TikTokClient
+from connectors.tokopedia.tiktok.parse import scrub_personal_data
 
 
 def _tokens() -> PageTokenPaginator:

@@ -21,26 +21,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import requests
-
-from connectors.base.errors import (
-    AuthError,
-    InvalidPayload,
-    InvalidRequest,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    TokenExpired,
-)
+from connectors.base.auth import AuthSigner, BearerTokenAuth, HttpBasicAuth
+from connectors.base.errors import InvalidPayload
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair
-from connectors.tokopedia.signing import BasicSigner, BearerSigner
+from connectors.tokopedia.legacy.errors import ACCOUNTS_LADDER, LADDER
+from connectors.tokopedia.signing import ACCOUNTS_WIRE, FS_WIRE
 
 PLATFORM = "tokopedia"
 AUTH_HOST = "https://accounts.tokopedia.com"
@@ -53,63 +44,6 @@ MAX_SALDO_WINDOW = timedelta(days=31)
 # Tickets are asked for from this long before a saldo window: a complaint refunded out of a sale credit was
 # opened before the order finished [I: the docs state no range limit and no complaint deadline].
 TICKET_LOOKBACK = timedelta(days=30)
-
-
-class LegacyInterpreter:
-    """The ``{header{process_time, messages, reason, error_code}, data}`` envelope, and HTTP status codes."""
-
-    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
-        status = response.status_code
-        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status}
-        header = payload.get("header") if isinstance(payload, dict) else None
-        header = header if isinstance(header, dict) else {}
-        code = str(header.get("error_code") or "") or None
-        reason = str(header.get("reason") or header.get("messages") or f"HTTP {status}")
-        if status == 429:
-            raise RateLimited("rate limited", retry_after=retry_after(response.headers), platform_code=code, **context)
-        if status >= 500:
-            raise ServerError(reason, platform_code=code, **context)
-        if status == 401:
-            raise TokenExpired(reason, platform_code=code, **context)
-        if status == 403:
-            raise PermissionDenied(reason, platform_code=code, **context)
-        if not isinstance(payload, dict) or "header" not in payload:
-            raise InvalidPayload("response has no {header, data} envelope", **context)
-        if status >= 400 or code:
-            raise InvalidRequest(reason, platform_code=code, **context)
-        return payload
-
-
-class AccountsInterpreter:
-    """accounts.tokopedia.com answers bare OAuth JSON; refused client credentials are final."""
-
-    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
-        status = response.status_code
-        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status}
-        if status == 429:
-            raise RateLimited("rate limited", retry_after=retry_after(response.headers), **context)
-        if status >= 500:
-            raise ServerError("token server error", **context)
-        if status in (400, 401, 403):
-            raise AuthError("Tokopedia refused the client_id/client_secret", **context)
-        if not isinstance(payload, dict):
-            raise InvalidPayload("token response is not a JSON object", **context)
-        return payload
-
-
-def retry_after(headers: Any) -> float | None:
-    """Seconds until a request is allowed again, from Tokopedia's rate-limit headers (§2.3).
-
-    ``X-Ratelimit-Reset-After`` is the wait for one request ("-0.000000" while there is budget);
-    ``X-Ratelimit-Full-Reset-After`` the wait for the whole burst; a plain ``Retry-After`` is honoured too."""
-    for name in ("X-Ratelimit-Reset-After", "X-Ratelimit-Full-Reset-After", "Retry-After"):
-        try:
-            seconds = Decimal(str(headers.get(name, "")).strip())
-        except InvalidOperation:
-            continue
-        if seconds.is_finite() and seconds > 0:
-            return float(seconds)
-    return None
 
 
 class LegacyClient:
@@ -137,8 +71,8 @@ class LegacyClient:
         self.http = HttpClient(
             PLATFORM,
             self.base_url,
-            signer=BearerSigner(self.base_url, self.access_token),
-            interpreter=LegacyInterpreter(),
+            signer=AuthSigner(self.base_url, BearerTokenAuth(self.access_token), FS_WIRE),
+            interpreter=LADDER,
             limiter=shared_limiter(f"{PLATFORM}:fs", rate),
             refresh_token=self.tokens.refresh_after_rejection,
             **common,
@@ -146,8 +80,8 @@ class LegacyClient:
         self.auth_http = HttpClient(
             PLATFORM,
             self.auth_url,
-            signer=BasicSigner(self.auth_url, self.client_id, self.client_secret),
-            interpreter=AccountsInterpreter(),
+            signer=AuthSigner(self.auth_url, HttpBasicAuth(self.client_id, self.client_secret), ACCOUNTS_WIRE),
+            interpreter=ACCOUNTS_LADDER,
             **common,
         )
 

@@ -1,4 +1,4 @@
-"""TikTok Shop Partner API client (flavor ``tiktok``): tokens, shop_cipher, the error table, one method per endpoint.
+"""TikTok Shop Partner API client (flavor ``tiktok``): tokens, shop_cipher, one method per endpoint.
 
 Connection fields (conn_type ``tokopedia``): ``host`` = API base (``https://open-api.tiktokglobalshop.com``),
 ``login`` = app_key, ``password`` = app_secret; extra ``auth_host`` = token base (default
@@ -14,27 +14,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import requests
-
-from connectors.base.errors import (
-    AuthError,
-    ConfigError,
-    ConnectorError,
-    InvalidPayload,
-    InvalidRequest,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    TokenExpired,
-)
+from connectors.base.auth import AuthSigner, NoAuth
+from connectors.base.errors import AuthError, ConfigError, InvalidPayload, InvalidRequest, PermissionDenied
 from connectors.base.http import ApiResponse, Call, HttpClient
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
-from connectors.base.retry_after import parse_retry_after
 from connectors.base.token_lifecycle import TokenLifecycle
 from connectors.base.tokens import TokenPair, grant_timeout
 from connectors.base.windows import from_timestamp
-from connectors.tokopedia.signing import PlainSigner, TikTokSigner
+from connectors.tokopedia.signing import TOKEN_GRANT_WIRE, TikTokSigner
+from connectors.tokopedia.tiktok.errors import LADDER
 
 PLATFORM = "tokopedia"
 AUTH_HOST = "https://auth.tiktok-shops.com"
@@ -43,43 +32,6 @@ PAGE_SIZE = 100  # orders/search, statements, withdrawals, products/search: 1..1
 DETAIL_BATCH = 50  # GET /order/202309/orders?ids=: at most 50 ids
 INVENTORY_BATCH = 100  # POST /product/202309/inventory/search: at most 100 product ids
 REFRESH_MARGIN = timedelta(minutes=5)
-
-# Body ``code`` → what the caller should do (§3.4). 105xxx are token problems, 106001 a bad signature.
-ERRORS: dict[int, type[ConnectorError]] = {
-    106001: AuthError,  # "Invalid credentials. The 'sign' query parameter is invalid."
-    105001: TokenExpired,  # access token invalid (e.g. revoked by a newer one): refresh once
-    105002: TokenExpired,  # "access token is expired, please refresh it"
-    105005: PermissionDenied,  # "you should apply auth pkg for this api": scope missing
-    36004004: InvalidRequest,  # refresh token unknown, used or expired (token endpoint)
-}
-
-
-class TikTokInterpreter:
-    """HTTP 200 with ``code != 0`` is an error too; success is ``code == 0`` only."""
-
-    def interpret(self, call: Call, response: requests.Response, payload: Any) -> Any:
-        status = response.status_code
-        context = {"platform": PLATFORM, "endpoint": call.path, "http_status": status}
-        code = payload.get("code") if isinstance(payload, dict) else None
-        request_id = _text(payload.get("request_id")) if isinstance(payload, dict) else None
-        if status == 429:
-            raise RateLimited(
-                "rate limited",
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                request_id=request_id,
-                **context,
-            )
-        kind = ERRORS.get(code) if isinstance(code, int) else None
-        if status >= 500 and kind is None:
-            raise ServerError("server error", platform_code=_text(code), request_id=request_id, **context)
-        if not isinstance(payload, dict) or not isinstance(code, int):
-            raise InvalidPayload("response has no {code, message, data} envelope", **context)
-        if code != 0:
-            message = str(payload.get("message") or f"code {code}")
-            raise (kind or InvalidRequest)(message, platform_code=str(code), request_id=request_id, **context)
-        if status >= 400:
-            raise InvalidRequest(f"HTTP {status}", request_id=request_id, **context)
-        return payload
 
 
 def token_pair(data: Any, now: datetime) -> TokenPair:
@@ -127,7 +79,7 @@ class TikTokClient:
         self.auth_url = str(connection.extra.get("auth_host") or AUTH_HOST)
         self.page_size = connection.page_size(PAGE_SIZE, PAGE_SIZE)
         common: dict[str, Any] = {
-            "interpreter": TikTokInterpreter(),
+            "interpreter": LADDER,
             "timeout": context.timeout,
             "budget": context.budget,
             "secrets": connection.secret_values(),
@@ -146,7 +98,9 @@ class TikTokClient:
         )
         # Token calls never refresh themselves, and wait for their answer (``grant_timeout``).
         common["timeout"] = grant_timeout(context.timeout)
-        self.auth_http = HttpClient(PLATFORM, self.auth_url, signer=PlainSigner(self.auth_url), **common)
+        self.auth_http = HttpClient(
+            PLATFORM, self.auth_url, signer=AuthSigner(self.auth_url, NoAuth(), TOKEN_GRANT_WIRE), **common
+        )
         self._cipher: str | None = None
 
     # --- tokens ------------------------------------------------------------------------------------------
@@ -260,7 +214,3 @@ class TikTokClient:
 
     def search_inventory(self, product_ids: Sequence[str]) -> ApiResponse:
         return self._shop_call("POST", "/product/202309/inventory/search", {}, {"product_ids": list(product_ids)})
-
-
-def _text(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)

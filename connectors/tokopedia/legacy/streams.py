@@ -36,16 +36,16 @@ from connectors.base.streams import (
     split_by,
 )
 from connectors.base.windows import Window
-from connectors.tokopedia.client_legacy import (
+from connectors.tokopedia.legacy.client import (
     MAX_ORDER_WINDOW,
     MAX_SALDO_WINDOW,
     PRODUCT_PAGE_SIZE,
     TICKET_LOOKBACK,
     LegacyClient,
 )
-from connectors.tokopedia.deductions_legacy import PPH22_STATUTORY_BPS, WIB
+from connectors.tokopedia.legacy.deductions import PPH22_STATUTORY_BPS, WIB
+from connectors.tokopedia.legacy.parse import invoice_of, scrub_personal_data
 from connectors.tokopedia.pages import PLATFORM, field
-from connectors.tokopedia.parse_legacy import invoice_of, scrub_personal_data
 
 
 def _last_second(window: Window) -> int:

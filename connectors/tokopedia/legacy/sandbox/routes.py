@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from connectors.tokopedia.sandbox import render_legacy as render
+from connectors.tokopedia.legacy.sandbox import render
 from connectors.tokopedia.sandbox.common import ACCOUNTS, FS_API, WIB, faults_of, int_param, page_of, ts
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ Orders are the rows of the order list (full orders; ``order`` says which times i
 API has no settlement endpoint and does not itemise Tokopedia's fees, so a settlement document is one saldo row that
 concerns an order, landed together with that order (``request.context.saldo_entry``): the sale credit
 (``Type`` 1001) has the order's product subtotal as gross, the saldo amount as net and the difference split by
-``deductions_legacy`` into the buyer's refunds (from the invoice's resolution tickets, landed with it), PPh 22
+``legacy/deductions.py`` into the buyer's refunds (from the invoice's resolution tickets, landed with it), PPh 22
 and the fees the fs API does not itemise; any other order row (a refund taken back later) has gross 0. The
 wallet stream reads the same saldo rows as balance movements.
 """
@@ -32,7 +32,7 @@ from connectors.base.records import (
     WalletMovement,
     WalletMovementKind,
 )
-from connectors.tokopedia.deductions_legacy import PPH22_STATUTORY_BPS, deductions
+from connectors.tokopedia.legacy.deductions import PPH22_STATUTORY_BPS, deductions
 from connectors.tokopedia.parse_common import PLATFORM, checked, each, malformed, masker
 from connectors.tokopedia.statuses import LEGACY_ORDER_STATUS, SALDO_KINDS, SALDO_REFUND, SALDO_SALE
 
@@ -173,7 +173,7 @@ def _settlements(page: LandedPage, data: Any) -> Iterator[Parsed]:
 
 def settlement(shop_ref: str, item: dict[str, Any], context: dict[str, Any], raw: RawRef) -> Settlement:
     """One saldo row that concerns an order (``context``: the row, and for a sale credit the invoice's resolution
-    tickets and the shop's PPh 22 rate, as the pull landed them), itemised by ``deductions_legacy``."""
+    tickets and the shop's PPh 22 rate, as the pull landed them), itemised by ``legacy/deductions.py``."""
     entry = context.get("saldo_entry") or {}
     invoice = invoice_of(entry.get("note"))
     if not invoice or invoice != item.get("invoice_number"):

@@ -1,0 +1,1 @@
+"""Legacy Tokopedia fs API flavor (shops not yet migrated): client, errors, streams, parse, deductions, sandbox."""

@@ -1,0 +1,1 @@
+"""The legacy fs API routes and renderings of the Tokopedia sandbox."""

@@ -1,0 +1,1 @@
+"""TikTok Shop Partner API flavor of the Tokopedia connector: client, errors, streams, parse, sandbox."""

@@ -1,0 +1,1 @@
+"""The TikTok Shop routes and renderings of the Tokopedia sandbox."""
