@@ -54,21 +54,23 @@ def insert_absent_staged(session: Session, table: Table, rows: Sequence[dict[str
     columns = tuple(rows[0])
     names = ", ".join(table.c[name].name for name in columns)
     stage = f"omnikop_stage_{table.name}"
-    cursor = _driver_connection(session).cursor()
-    # Temporary and per connection; emptied at commit, and here too for a second call in the same transaction.
-    cursor.execute(
+    # Statements go through SQLAlchemy (its events and logging see them, as on the row path); only the COPY
+    # data travels on the driver's cursor, in the same transaction. The staging table is temporary and per
+    # connection, emptied at commit and here too, for a second call in the same transaction.
+    connection = session.connection()
+    connection.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS"  # noqa: S608
         f" AS SELECT 0::bigint AS ord, {names} FROM {table.name} WITH NO DATA"
     )
-    cursor.execute(f"TRUNCATE {stage}")
-    with cursor.copy(f"COPY {stage} (ord, {names}) FROM STDIN") as copy:
+    connection.exec_driver_sql(f"TRUNCATE {stage}")
+    with _driver_connection(session).cursor().copy(f"COPY {stage} (ord, {names}) FROM STDIN") as copy:
         for position, row in enumerate(rows):
             copy.write_row((position, *(row[name] for name in columns)))
-    cursor.execute(
+    inserted = connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {stage} ORDER BY ord"  # noqa: S608
         " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id"
     )
-    return {key: row_id for key, row_id in cursor.fetchall()}
+    return {key: row_id for key, row_id in inserted}
 
 
 def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
