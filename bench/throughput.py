@@ -14,10 +14,11 @@ World generation is not timed. Ratios are pipeline entries/s ÷ COPY entries/s (
 seconds), against both COPYs: ``ratio_*_bare`` and ``ratio_*_constrained``. The targets (issue 22) are against
 the constrained one, the same integrity without middleware: map + post ≥ 0.5, end to end ≥ 0.35.
 
-``--compare-rows`` runs the same world a second time into another fresh database with the row path
-(``OMNIKOP_POSTING_PATH=rows``, see ``ledger.staged``) and reports both paths' map + post seconds, measured in
-the same run, and whether the two ledgers' fingerprints are identical. Also reported: the floor Shopee's partner
-rate limit puts on the same pull (one request per landed page at its documented rate). Prints one JSON line last.
+``--compare-rows`` runs the same world a second time into another fresh database as the pipeline ran before
+issue 22 (the row path, ``OMNIKOP_POSTING_PATH=rows`` of ``ledger.staged``, 25 pages per batch) and reports
+both runs' map + post seconds, measured in the same run, and whether the two ledgers' fingerprints are
+identical. Also reported: the floor Shopee's partner rate limit puts on the same pull (one request per landed
+page at its documented rate). Prints one JSON line last.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ LEDGER_TABLES = ("journal_entries", "journal_lines", "goods_movements")
 # Against the constrained COPY (the ledger's keys, checks, foreign keys and balance trigger): issue 22.
 TARGET_END_TO_END = 0.35
 TARGET_MAP_POST = 0.50
+# The pipeline before issue 22 processed 25 landed pages per batch; the row-path reference keeps that size, so
+# ``--compare-rows`` compares with the pipeline as it was, not only with its posting step.
+ROWS_PATH_PAGES_PER_BATCH = 25
 
 
 def run_pipeline(db_url: str, window: tuple[str, str], profile: Path | None = None) -> dict[str, float | int]:
@@ -104,10 +108,12 @@ def rows_path_run(orders: int, server_url: str) -> dict[str, object]:
 
     A second sandbox (the world is generated from the same seed, so it is the same world): the first run's
     token refreshes rotated the first sandbox's refresh tokens, as Shopee's do."""
+    import sync.pipeline
     from ledger.staged import POSTING_PATH_ENV
 
-    previous = os.environ.get(POSTING_PATH_ENV)
+    previous, batch = os.environ.get(POSTING_PATH_ENV), sync.pipeline.PAGES_PER_BATCH
     os.environ[POSTING_PATH_ENV] = "rows"
+    sync.pipeline.PAGES_PER_BATCH = ROWS_PATH_PAGES_PER_BATCH
     try:
         say("row path: the same world again, from a second sandbox into a second database")
         with (
@@ -119,6 +125,7 @@ def rows_path_run(orders: int, server_url: str) -> dict[str, object]:
             run = run_pipeline(db_url, world.window)
             books = fingerprint(db_url)
     finally:
+        sync.pipeline.PAGES_PER_BATCH = batch
         if previous is None:
             os.environ.pop(POSTING_PATH_ENV, None)
         else:
