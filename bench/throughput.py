@@ -31,9 +31,19 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
-from benchlib import bench_parser, configure, engine_for, fresh_database, psycopg_dsn, sandbox_process, say
+from benchlib import (
+    bench_parser,
+    configure,
+    engine_for,
+    fresh_database,
+    fresh_sqlite_database,
+    psycopg_dsn,
+    sandbox_process,
+    say,
+)
 
 LEDGER_TABLES = ("journal_entries", "journal_lines", "goods_movements")
 # Against the constrained COPY (the ledger's keys, checks, foreign keys and balance trigger): issue 22.
@@ -103,7 +113,12 @@ def fingerprint(db_url: str) -> str:
     return value
 
 
-def rows_path_run(orders: int, server_url: str) -> dict[str, object]:
+def database(server_url: str | None, prefix: str) -> Any:
+    """A fresh database: PostgreSQL on ``server_url``, or a SQLite file when ``server_url`` is None."""
+    return fresh_sqlite_database(prefix) if server_url is None else fresh_database(server_url, prefix)
+
+
+def rows_path_run(orders: int, server_url: str | None) -> dict[str, object]:
     """The same world through the row path, into its own fresh database: its map + post seconds and books.
 
     A second sandbox (the world is generated from the same seed, so it is the same world): the first run's
@@ -118,7 +133,7 @@ def rows_path_run(orders: int, server_url: str) -> dict[str, object]:
         say("row path: the same world again, from a second sandbox into a second database")
         with (
             sandbox_process(orders) as world,
-            fresh_database(server_url, "throughput_rows") as db_url,
+            database(server_url, "throughput_rows") as db_url,
             tempfile.TemporaryDirectory() as tmp,
         ):
             configure(world, db_url, Path(tmp))
@@ -131,6 +146,48 @@ def rows_path_run(orders: int, server_url: str) -> dict[str, object]:
         else:
             os.environ[POSTING_PATH_ENV] = previous
     return {"map_post_seconds": run["map_post_seconds"], "fingerprint": books}
+
+
+def sqlite_baseline(db_url: str) -> dict[str, float | int]:
+    """SQLite's own bulk insert (one ``executemany`` per table, one transaction) of the pipeline's ledger rows
+    into bare twins (``CREATE TABLE … AS``: no keys, no indexes) and into constrained twins (the tables' own DDL:
+    primary and unique keys, checks, foreign keys, indexes): the SQLite counterparts of the two COPYs."""
+    import re
+    import sqlite3
+
+    connection = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    dumps = {
+        table: connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()  # noqa: S608
+        for table in LEDGER_TABLES
+    }
+    names = "|".join(LEDGER_TABLES)
+    for table in LEDGER_TABLES:
+        connection.execute(f"CREATE TABLE bench_{table} AS SELECT * FROM {table} WHERE 0")  # noqa: S608
+        for (sql,) in connection.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index') AND sql IS NOT NULL"
+            " ORDER BY type DESC",
+            (table,),
+        ).fetchall():
+            sql = re.sub(rf'(?<![\w])"?({names})"?(?![\w])', r"bench_full_\1", sql)
+            connection.execute(re.sub(r"^CREATE (UNIQUE )?INDEX ", r"CREATE \1INDEX bench_", sql))
+    timings = {}
+    for prefix in ("bench_", "bench_full_"):
+        start = time.perf_counter()
+        connection.execute("BEGIN")
+        for table in LEDGER_TABLES:
+            if dumps[table]:
+                marks = ", ".join("?" * len(dumps[table][0]))
+                connection.executemany(f"INSERT INTO {prefix}{table} VALUES ({marks})", dumps[table])  # noqa: S608
+        connection.execute("COMMIT")
+        timings[prefix] = time.perf_counter() - start
+    connection.close()
+    return {
+        "copy_seconds": timings["bench_"],
+        "copy_constrained_seconds": timings["bench_full_"],
+        **{f"rows_{table}": len(rows) for table, rows in dumps.items()},
+    }
 
 
 def copy_baseline(db_url: str) -> dict[str, float | int]:
@@ -197,6 +254,11 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000, help="orders in the sandbox world (default 100000)")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of map+post to PROFILE.<shop>")
     parser.add_argument(
+        "--sqlite",
+        action="store_true",
+        help="run into a SQLite file (the embedded default) and compare with SQLite's own bulk insert, not COPY",
+    )
+    parser.add_argument(
         "--compare-rows",
         action="store_true",
         help="also run the row path (OMNIKOP_POSTING_PATH=rows) on the same world; compare time and fingerprints",
@@ -204,9 +266,10 @@ def main() -> None:
     args = parser.parse_args()
     from ledger.staged import posting_path
 
-    path = posting_path()
+    path = "rows" if args.sqlite else posting_path()  # SQLite has no COPY: always the row path
     say(f"generating a sandbox world of {args.orders} orders (not timed)")
-    with sandbox_process(args.orders) as world, fresh_database(args.pg_url, "throughput") as db_url:
+    server = None if args.sqlite else args.pg_url
+    with sandbox_process(args.orders) as world, database(server, "throughput") as db_url:
         say(f"world of {world.orders} orders generated in {world.generate_seconds:.1f} s, served on {world.url}")
         with tempfile.TemporaryDirectory() as tmp:
             configure(world, db_url, Path(tmp))
@@ -217,12 +280,13 @@ def main() -> None:
             f" {pipeline['posted_entries']} entries, {pipeline['posted_movements']} movements"
         )
         books = fingerprint(db_url) if args.compare_rows else ""
-        baseline = copy_baseline(db_url)
+        baseline = sqlite_baseline(db_url) if args.sqlite else copy_baseline(db_url)
         say(
-            f"COPY of the same ledger rows: {baseline['copy_seconds']:.2f} s into bare twins,"
+            f"{'bulk insert' if args.sqlite else 'COPY'} of the same ledger rows:"
+            f" {baseline['copy_seconds']:.2f} s into bare twins,"
             f" {baseline['copy_constrained_seconds']:.2f} s into twins with the ledger's keys and checks"
         )
-    rows = rows_path_run(args.orders, args.pg_url) if args.compare_rows else None
+    rows = rows_path_run(args.orders, server) if args.compare_rows else None
     end_to_end = pipeline["pull_seconds"] + pipeline["map_post_seconds"]
     entries = baseline["rows_journal_entries"]
     copy_rate = entries / baseline["copy_seconds"]
@@ -245,6 +309,7 @@ def main() -> None:
         "copy_entries_per_s": round(copy_rate, 1),
         "copy_constrained_seconds": round(baseline["copy_constrained_seconds"], 3),
         "copy_constrained_entries_per_s": round(entries / baseline["copy_constrained_seconds"], 1),
+        "database": "sqlite" if args.sqlite else "postgresql",
         "posting_path": path,
         "ratio_end_to_end_bare": round(baseline["copy_seconds"] / end_to_end, 4),
         "ratio_map_post_bare": round(baseline["copy_seconds"] / pipeline["map_post_seconds"], 4),
