@@ -72,6 +72,22 @@ def fresh_database(server_url: str, prefix: str, *, migrate: bool = True) -> Ite
         admin.dispose()
 
 
+@contextmanager
+def fresh_sqlite_database(prefix: str) -> Iterator[str]:
+    """A migrated SQLite file in a temporary folder (the embedded default), yield its URL, delete it after."""
+    import tempfile
+
+    from foundation.db import make_engine
+    from omnikop.migrate import upgrade
+
+    with tempfile.TemporaryDirectory(prefix=f"omnikop_bench_{prefix}_") as folder:
+        url = f"sqlite:///{Path(folder) / 'omnikop.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
 def psycopg_dsn(url: str) -> str:
     """The libpq form of a SQLAlchemy URL, for psycopg's own ``COPY``."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -7,7 +7,7 @@ json_populate_recordset(NULL::table, :rows)`` has one parameter, so its text is 
 it is still a single statement — which the ledger needs, because PostgreSQL's balance trigger on journal lines
 checks each statement (an entry's lines must arrive together). The rows are rendered by ``json.dumps`` (C);
 the earlier ``unnest`` of one array per column spent more time in psycopg's array quoting (Python, a regular
-expression per text element) than PostgreSQL spent inserting. SQLite keeps the multi-row VALUES form.
+expression per text element) than PostgreSQL spent inserting. SQLite gets an executemany of one statement.
 
 The same holds for reading and updating many rows by key: ``any_of`` is ``column = ANY(:array)`` on PostgreSQL
 (one parameter, an index scan however many keys) and ``update_rows`` one ``UPDATE … FROM
@@ -25,7 +25,6 @@ from sqlalchemy import ColumnElement, Table, any_, bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-SQLITE_ROWS_PER_STATEMENT = 1000  # stays well under SQLite's bound-parameter limit
 T = TypeVar("T")
 KEYS_PER_STATEMENT = 5000  # keys looked up per ``any_of``: one statement per batch, under SQLite's limit too
 
@@ -49,17 +48,17 @@ def insert_rows(
         conflict = "" if skip_any_conflict else skip_conflicts_on
         result = session.execute(_json_insert(table, columns, conflict, returning), {"rows": _as_json(rows)})
         return [tuple(row) for row in result] if returning else []
-    out: list[tuple[Any, ...]] = []
-    for start in range(0, len(rows), SQLITE_ROWS_PER_STATEMENT):
-        statement = sqlite.insert(table).values(list(rows[start : start + SQLITE_ROWS_PER_STATEMENT]))
-        if skip_conflicts_on or skip_any_conflict:
-            elements = [skip_conflicts_on] if skip_conflicts_on else None
-            statement = statement.on_conflict_do_nothing(index_elements=elements)
-        if returning:
-            out.extend(tuple(row) for row in session.execute(statement.returning(*(table.c[c] for c in returning))))
-        else:
-            session.execute(statement)
-    return out
+    # SQLite: one cached statement and the rows as an executemany (SQLAlchemy's "insertmanyvalues" batches them
+    # into multi-row VALUES itself, also with RETURNING). Building ``.values(rows)`` instead compiled every row
+    # into a new statement, superlinear in its rows: 0.3 ms a row at 250 rows, 0.7 ms at 1 000 (issue 22).
+    statement = sqlite.insert(table)
+    if skip_conflicts_on or skip_any_conflict:
+        statement = statement.on_conflict_do_nothing(index_elements=[skip_conflicts_on] if skip_conflicts_on else None)
+    if not returning:
+        session.execute(statement, list(rows))
+        return []
+    statement = statement.returning(*(table.c[c] for c in returning))
+    return [tuple(row) for row in session.execute(statement, list(rows))]
 
 
 def key_chunks(keys: Sequence[T]) -> Iterator[Sequence[T]]:

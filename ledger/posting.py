@@ -37,6 +37,7 @@ from ledger.errors import (
 )
 from ledger.idempotent import content_hash, existing_by_key, insert_absent
 from ledger.models import Account, ClosedPeriod, JournalEntry, JournalLine, Member
+from ledger.staged import copy_rows, insert_absent_staged, uses_staging
 
 # Business dates are Indonesian Western time; a posting may be dated at most this far ahead of "today".
 BUSINESS_TIMEZONE = ZoneInfo("Asia/Jakarta")
@@ -220,7 +221,8 @@ def reverse_entry(
 
 def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]]) -> dict[str, int]:
     recorded_at = datetime.now(UTC)
-    created = insert_absent(
+    staged = uses_staging(session)
+    created = (insert_absent_staged if staged else insert_absent)(
         session,
         JournalEntry.__table__,
         [
@@ -239,6 +241,9 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
             for key, (draft, digest) in accepted.items()
         ],
     )
+    if staged:  # every new entry's lines in one COPY: one statement, which the balance trigger checks
+        copy_rows(session, JournalLine.__table__, _line_rows(accepted, created))
+        return created
     # One multi-row INSERT per chunk of whole entries: PostgreSQL's balance trigger checks each statement.
     chunk: list[dict[str, object]] = []
     for key, (draft, _) in accepted.items():
@@ -263,6 +268,25 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
     if chunk:
         insert_rows(session, JournalLine.__table__, chunk)
     return created
+
+
+def _line_rows(accepted: dict[str, tuple[EntryDraft, str]], created: dict[str, int]) -> list[dict[str, object]]:
+    """The journal-line rows of the entries just created, in the order the row path writes them."""
+    return [
+        {
+            "entry_id": created[key],
+            "line_no": number,
+            "account_code": line.account,
+            "side": line.side,
+            "amount": line.amount,
+            "member_no": line.member_no,
+            "shop_ref": line.shop_ref,
+            "tag": line.tag,
+        }
+        for key, (draft, _) in accepted.items()
+        if key in created
+        for number, line in enumerate(draft.lines, start=1)
+    ]
 
 
 @dataclass

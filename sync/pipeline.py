@@ -29,7 +29,10 @@ from sync.posting import RunSummary, post_batch
 from sync.replay import retry_transient
 
 STREAM_ORDER = ("orders", "settlements", "wallet", "stock")
-PAGES_PER_BATCH = 25
+# Landed pages mapped and posted per transaction. Each batch pays fixed costs (finding the next pages, loading
+# the shop's mappings and the chart, ~16 statements, the statistics check, a commit); 100 instead of 25 cut
+# map+post at 20 000 orders from ~20 s to ~16.5 s (bench/throughput.py). Memory stays bounded by the batch.
+PAGES_PER_BATCH = 100
 FAULT_POINT_ENV = "OMNIKOP_FAULT_POINT"  # crash tests only; see ``fault_point``
 # What a batch reads by key while it writes to them (see ``foundation.db.refresh_statistics``).
 GROWING_TABLES = ("journal_entries", "journal_lines", "goods_movements", "documents", "raw_pages", "processed_pages")
