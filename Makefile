@@ -24,8 +24,12 @@ airflow: venv
 # Test processes (pytest-xdist): one per core, at most 4; PYTEST_WORKERS=0 runs in this process only.
 PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
+# The typed core: the connector framework and the ledger (mypy settings in pyproject.toml).
+TYPED := connectors/base ledger
+
 test: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy $(TYPED)
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 # Known-vulnerable pins in uv.lock fail this (pip-audit; needs PyPI's JSON API or OSV, so it fails without them).
@@ -44,6 +48,7 @@ bench: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(TYPED)
 
 clean:
 	rm -rf $(VENV) .omnikop out .pytest_cache .ruff_cache

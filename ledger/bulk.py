@@ -57,8 +57,8 @@ def insert_rows(
     if not returning:
         session.execute(statement, list(rows))
         return []
-    statement = statement.returning(*(table.c[c] for c in returning))
-    return [tuple(row) for row in session.execute(statement, list(rows))]
+    with_returning = statement.returning(*(table.c[c] for c in returning))
+    return [tuple(row) for row in session.execute(with_returning, list(rows))]
 
 
 def key_chunks(keys: Sequence[T]) -> Iterator[Sequence[T]]:

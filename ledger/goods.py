@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import IdempotencyConflict, InvalidEntry, LedgerError, UnknownMember
 from ledger.idempotent import content_hash, existing_by_key, insert_absent
-from ledger.models import GoodsMovement, Member
+from ledger.models import GoodsMovement, Member, table_of
 from ledger.staged import insert_absent_staged, uses_staging
 
 MovementReason = Literal[
@@ -77,7 +77,7 @@ def post_movements(session: Session, drafts: Sequence[MovementDraft]) -> list[Mo
     recorded_at = datetime.now(UTC)
     created = (insert_absent_staged if uses_staging(session) else insert_absent)(
         session,
-        GoodsMovement.__table__,
+        table_of(GoodsMovement),
         [
             {
                 "idempotency_key": key,
@@ -95,7 +95,7 @@ def post_movements(session: Session, drafts: Sequence[MovementDraft]) -> list[Mo
             for key, (draft, digest) in accepted.items()
         ],
     )
-    existing = existing_by_key(session, GoodsMovement.__table__, [key for key in accepted if key not in created])
+    existing = existing_by_key(session, table_of(GoodsMovement), [key for key in accepted if key not in created])
     reported: set[str] = set()
     for index, draft in enumerate(drafts):
         if index in results:

@@ -7,6 +7,7 @@ or deleted: the application has no code path for it and database triggers (``led
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -19,9 +20,10 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Table,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from foundation.db import Base, BigIntKey
 
@@ -145,3 +147,8 @@ class ClosedPeriod(Base):
     closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A mapped class's table, typed as the ``Table`` it is (``__table__`` is declared as a ``FromClause``)."""
+    return cast(Table, model.__table__)

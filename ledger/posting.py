@@ -36,7 +36,7 @@ from ledger.errors import (
     UnknownMember,
 )
 from ledger.idempotent import content_hash, existing_by_key, insert_absent
-from ledger.models import Account, ClosedPeriod, JournalEntry, JournalLine, Member
+from ledger.models import Account, ClosedPeriod, JournalEntry, JournalLine, Member, table_of
 from ledger.staged import copy_rows, insert_absent_staged, uses_staging
 
 # Business dates are Indonesian Western time; a posting may be dated at most this far ahead of "today".
@@ -144,13 +144,13 @@ def post_entries(session: Session, drafts: Sequence[EntryDraft], *, today: date 
         digest = draft.content_hash()
         earlier = accepted.get(draft.idempotency_key)
         if earlier is not None and earlier[1] != digest:
-            error = IdempotencyConflict(draft.idempotency_key, None, earlier[1], digest)
-            results[index] = PostResult(draft.idempotency_key, "rejected", error=error)
+            conflict = IdempotencyConflict(draft.idempotency_key, None, earlier[1], digest)
+            results[index] = PostResult(draft.idempotency_key, "rejected", error=conflict)
             continue
         accepted.setdefault(draft.idempotency_key, (draft, digest))
 
     created = _insert_entries(session, accepted)
-    existing = existing_by_key(session, JournalEntry.__table__, [key for key in accepted if key not in created])
+    existing = existing_by_key(session, table_of(JournalEntry), [key for key in accepted if key not in created])
     reported: set[str] = set()
     for index, draft in enumerate(drafts):
         if index in results:
@@ -165,8 +165,8 @@ def post_entries(session: Session, drafts: Sequence[EntryDraft], *, today: date 
         if stored_hash == digest:
             results[index] = PostResult(key, "exists", entry_id)
         else:
-            error = IdempotencyConflict(key, entry_id, stored_hash, digest)
-            results[index] = PostResult(key, "rejected", entry_id, error)
+            conflict = IdempotencyConflict(key, entry_id, stored_hash, digest)
+            results[index] = PostResult(key, "rejected", entry_id, conflict)
     return [results[index] for index in range(len(drafts))]
 
 
@@ -224,7 +224,7 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
     staged = uses_staging(session)
     created = (insert_absent_staged if staged else insert_absent)(
         session,
-        JournalEntry.__table__,
+        table_of(JournalEntry),
         [
             {
                 "idempotency_key": key,
@@ -242,7 +242,7 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
         ],
     )
     if staged:  # every new entry's lines in one COPY: one statement, which the balance trigger checks
-        copy_rows(session, JournalLine.__table__, _line_rows(accepted, created))
+        copy_rows(session, table_of(JournalLine), _line_rows(accepted, created))
         return created
     # One multi-row INSERT per chunk of whole entries: PostgreSQL's balance trigger checks each statement.
     chunk: list[dict[str, object]] = []
@@ -263,10 +263,10 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
             for number, line in enumerate(draft.lines, start=1)
         )
         if len(chunk) >= LINES_PER_STATEMENT:
-            insert_rows(session, JournalLine.__table__, chunk)
+            insert_rows(session, table_of(JournalLine), chunk)
             chunk = []
     if chunk:
-        insert_rows(session, JournalLine.__table__, chunk)
+        insert_rows(session, table_of(JournalLine), chunk)
     return created
 
 

@@ -366,8 +366,8 @@ class World:
         completed = t0 + (step * 3 if food else timedelta(days=5))
         if not food and len(order.lines) > 1 and rng.random() < config.return_rate * 3:
             # Partial return before completion: one unit of the first line comes back and is refunded.
-            first = order.lines[0]
-            order.returned = {first.product.sku_ref: 1}
+            returned_line = order.lines[0]
+            order.returned = {returned_line.product.sku_ref: 1}
             order.returned_at = t0 + timedelta(days=4)
         order.events.append((completed, "COMPLETED"))
         if not food and rng.random() < config.voucher_rate:
