@@ -273,9 +273,8 @@ class World:
     def shape(self, platform: str) -> WorldShape:
         """The platform's shape, as its sandbox class declares it (``PlatformSandbox.shape``)."""
         if platform not in self._shapes:
-            from connectors.base.sandbox.catalog import (
-                sandbox_class,  # the catalog imports sandboxes, which import this
-            )
+            # Imported here: the catalog imports the sandbox classes, and they import this module.
+            from connectors.base.sandbox.catalog import sandbox_class
 
             self._shapes[platform] = sandbox_class(platform).shape
         return self._shapes[platform]

@@ -18,6 +18,7 @@ from string import Template
 
 import connectors
 from connectors.base.platform_info import RECEIVABLE_CODE
+from connectors.base.registry import platforms
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAME = re.compile(r"^[a-z][a-z0-9]{1,19}$")
@@ -57,8 +58,6 @@ def scaffold(name: str, *, connectors_root: Path | None = None, tests_root: Path
 def free_receivable_code() -> str:
     """The first receivable account no discovered platform declares. Round codes (1-1310, 1-1320, …) are
     skipped: the chart gives those to marketplaces it names itself (1-1330 Lazada has no connector yet)."""
-    from connectors.base.registry import platforms  # the registry imports the connectors; the CLI imports this
-
     taken = {info.receivable.code for info in platforms()}
     for number in range(1301, 1350):
         code = f"1-{number}"
