@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.base.errors import PaginationError
+from connectors.base.errors import InvalidPayload, PaginationError
 
 Getter = Callable[[Any], Any]
 
@@ -145,3 +145,13 @@ class SinglePagePaginator:
 
 
 Paginator = CursorPaginator | OffsetPaginator | PageNumberPaginator | SinglePagePaginator
+
+
+def page_field(platform: str, data: Any, *path: str) -> Any:
+    """``data[path…]``, or ``InvalidPayload`` naming the missing key: a list page that lacks what the pager reads
+    cannot be paged past (``functools.partial(page_field, PLATFORM)`` gives a platform its reader)."""
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            raise InvalidPayload(f"response lacks {'.'.join(path)}", platform=platform)
+        data = data[key]
+    return data

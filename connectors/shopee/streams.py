@@ -15,10 +15,10 @@ Each window is walked in ≤15-day slices (Shopee's limit); list pages are lande
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from connectors.base.errors import InvalidPayload
-from connectors.base.pagination import CursorPaginator, OffsetPaginator, PageNumberPaginator
+from connectors.base.pagination import CursorPaginator, OffsetPaginator, PageNumberPaginator, page_field
 from connectors.base.streams import Details, Endpoint, Part, Scope, Stream, nothing_to_fetch, snapshot, split_by
 from connectors.shopee.client import (
     DETAIL_BATCH,
@@ -30,14 +30,7 @@ from connectors.shopee.client import (
 )
 from connectors.shopee.statuses import ADJUSTMENT_TYPES
 
-
-def field(data: Any, *path: str) -> Any:
-    """``data[path…]`` or ``InvalidPayload`` naming the missing key (a list page we cannot page past)."""
-    for key in path:
-        if not isinstance(data, dict) or key not in data:
-            raise InvalidPayload(f"response lacks {'.'.join(path)}", platform=PLATFORM)
-        data = data[key]
-    return data
+field = partial(page_field, PLATFORM)
 
 
 def _more(data: Any) -> Any:
