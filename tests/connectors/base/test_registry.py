@@ -24,7 +24,9 @@ def test_every_discovered_platform_declares_itself_and_they_come_in_chart_order(
 
 def test_an_unknown_platform_is_refused_naming_the_available_ones():
     assert check_platform("shopee") == "shopee"
-    with pytest.raises(ConfigError, match=r"no connector named 'lazada'; available: gojek, grab, shopee, store, tokopedia"):
+    with pytest.raises(
+        ConfigError, match=r"no connector named 'lazada'; available: gojek, grab, shopee, store, tokopedia"
+    ):
         platform_info("lazada")
 
 
