@@ -9,7 +9,7 @@ PLATFORM = PlatformInfo(
     form=ConnectionForm(
         title="Store (gerai, POS export)",
         labels={"host": "unused (no API)", "login": "Outlet id", "password": "unused"},
-        placeholders={"login": "GERAI-01"},
+        placeholders={"host": "(none: sales arrive as POS export files)", "login": "GERAI-01"},
     ),
     receivable=ReceivableAccount("1-1305", "Kliring QRIS/transfer gerai"),
 )
