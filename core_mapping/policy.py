@@ -23,6 +23,7 @@ COMMISSION_INCOME = "4-1300"
 PREPAID_PPH22 = "1-1600"
 MEMBER_GOODS_REVENUE = "4-1200"
 BANK = "1-1200"
+CASH = "1-1100"
 INVENTORY = "1-1500"
 COST_OF_GOODS_SOLD = "5-1100"
 # Settlements held for review (a cancelled order the platform paid for): suspense until finance resolves them.
@@ -81,3 +82,10 @@ def receivable_account(platform: str) -> str:
         return RECEIVABLE[platform]
     except KeyError:
         raise KeyError(f"no marketplace receivable account for platform {platform!r}") from None
+
+
+def settlement_account(platform: str, tender: str | None) -> str:
+    """Where a settlement's net is debited: cash taken at an outlet's till is in the outlet's cash (1-1100, shop
+    dimension = the outlet); everything else waits in the platform's receivable or clearing account until paid
+    out (a store's QRIS/transfer clearing is matched against the bank import)."""
+    return CASH if tender == "cash" else receivable_account(platform)

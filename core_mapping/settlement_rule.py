@@ -9,7 +9,7 @@ from typing import Any
 
 from connectors.base.records import Order, OrderStatus, Settlement
 from core_mapping.context import MappedBatch, MappingContext, Origin, Unmappable, business_date
-from core_mapping.policy import receivable_account
+from core_mapping.policy import settlement_account
 from core_mapping.rules import SplitKeys, as_line_drafts, delta, held_targets, settlement_targets
 from ledger.money import to_minor
 from ledger.posting import EntryDraft
@@ -24,12 +24,14 @@ def map_settlement(context: MappingContext, settlement: Settlement, origin: Orig
     order = context.known_order(settlement)
     held = order is not None and order.status is OrderStatus.CANCELLED
     if held:
-        targets = held_targets(settlement, receivable_account(context.platform))
+        targets = held_targets(settlement, settlement_account(context.platform, settlement.tender))
         batch.stats["settlements_held"] += 1
     else:
         keys = split_keys(context, settlement, order)
         policies = {m: context.policy.member(m) for m in keys.goods}
-        targets = settlement_targets(settlement, keys, policies, receivable_account(context.platform))
+        targets = settlement_targets(
+            settlement, keys, policies, settlement_account(context.platform, settlement.tender)
+        )
     day = business_date(settlement.released_at)
     drafts = []
     document = context.keys("settlement", settlement.settlement_ref)

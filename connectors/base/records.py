@@ -124,6 +124,9 @@ class Settlement:
     # The payout (a PAYOUT movement's ``movement_ref``) that pays this settlement, where the platform links the
     # two (TikTok: the statement's ``payment_id``). Lets reconciliation check payouts that name no order.
     payout_ref: str | None = None
+    # How the buyer paid where no marketplace holds the money: the seller's own till (``cash``) or a payment
+    # that reaches the bank later (``qris``, ``transfer``). None for a platform settlement (the platform pays).
+    tender: str | None = None
 
     def component_total(self, kind: FeeKind) -> Decimal:
         return sum((c.amount for c in self.components if c.kind is kind), Decimal(0))

@@ -56,3 +56,38 @@ def inbox(
                 f"{state} {outcome.path.name} (page {outcome.result.page_id}, shop {outcome.result.shop_ref})"
             )
     console.print(f"{len(outcomes)} file(s) processed.")
+
+
+@app.command("pos")
+def pos(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="the cash register's CSV or XLSX sales export"),
+    post: bool = typer.Option(True, "--post/--land-only", help="map and post the outlets' sales right away"),
+) -> None:
+    """Import a store's POS export (columns date, outlet, receipt_no, sku/seller_sku, quantity, unit_price,
+    discount, payment_method): land it per outlet, then map and post its receipts. A file with any bad line is
+    refused whole with every problem listed; importing the same or an overlapping file posts nothing twice."""
+    from connectors.store.connector import outlet_connector
+    from connectors.store.importer import import_pos_file
+    from connectors.store.pos_file import PosFileInvalid
+    from omnikop.cli.common import config
+    from omnikop.cli.sync_cmd import render_summary
+    from sync.pipeline import process_shop
+
+    db = engine()
+    try:
+        landed = import_pos_file(db, file)
+    except PosFileInvalid as invalid:
+        errors.print(f"[red]error:[/red] {file.name} was not imported ({len(invalid.problems)} problem(s)):")
+        errors.print(str(invalid), markup=False, highlight=False)
+        errors.print("Fix the lines in the export (or the till) and import the file again.")
+        raise typer.Exit(2) from None
+    for outlet in landed:
+        state = f"landed as page {outlet.page_id}" if outlet.new else f"already landed as page {outlet.page_id}"
+        console.print(f"outlet {outlet.outlet}: {outlet.receipts} receipt(s), {outlet.lines} line(s) {state}")
+    if not post:
+        console.print("`omnikop import pos` without --land-only (or `omnikop sync store --shop OUTLET`) posts them.")
+        return
+    settings = config()
+    for outlet in landed:
+        summary = process_shop(db, settings, outlet_connector(db, outlet.outlet))
+        console.print(render_summary(summary))

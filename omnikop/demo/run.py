@@ -25,7 +25,7 @@ from connectors.base.registry import available_platforms
 from connectors.base.sandbox.catalog import sandbox_class
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import SandboxServer
-from connectors.base.sandbox.world import World, WorldConfig
+from connectors.base.sandbox.world import PLATFORMS, World, WorldConfig
 from connectors.base.tokens import StoredToken
 from connectors.base.webhooks import build_app, receiver_from_config
 from core_mapping.csv_io import import_mappings
@@ -42,7 +42,16 @@ from reconciliation.models import Variance
 
 STATE = Path(".omnikop")
 # The demo world carries the injected reconciliation discrepancies, so the demo report shows each kind.
-DEMO_WORLD = WorldConfig(seed=2026, members=8, orders_per_day=6, days=14, start=date(2026, 10, 1), discrepancies=True)
+# The store comes last so the marketplaces' part of the world (one seeded generator) is what it was before it.
+DEMO_WORLD = WorldConfig(
+    seed=2026,
+    members=8,
+    orders_per_day=6,
+    days=14,
+    start=date(2026, 10, 1),
+    discrepancies=True,
+    platforms=(*PLATFORMS, "store"),
+)
 BANK_ACCOUNT = "bca-operasional"
 ALERT_OPEN_AMOUNT = 10_000_000  # above the injected discrepancies, so the demo's reconciliation run passes
 RUN_DAYS = 2  # daily DAG runs at the end of the demo span
@@ -118,6 +127,7 @@ def run_demo(
         )
         engine = prepare(paths, world, platforms)
         push_and_drop_reports(stack, running, paths, engine, console)
+        import_pos_exports(running, paths, engine, console)
         console.print(f"[3/{steps}] Airflow home {paths.airflow} (SQLite), pools for the partner rate limits")
         home = AirflowHome(
             paths.airflow,
@@ -202,6 +212,25 @@ def push_and_drop_reports(
             report = sandbox.settlement_report(shop, "settlement_report_csv", start, sandbox.world.as_of)  # type: ignore[attr-defined]
             (folder / f"{shop}-settlements.csv").write_bytes(report)
         console.print(f"      {platform}: {delivered} webhook events delivered to {receiver.url}; reports in {folder}/")
+
+
+def import_pos_exports(running: RunningSandboxes, paths: DemoPaths, engine, console: Console) -> None:  # type: ignore[no-untyped-def]
+    """What each store outlet does at closing: export the till's sales (here the whole demo span, so the file
+    overlaps every earlier day) and ``omnikop import pos`` it; the store's sync DAG then posts the receipts."""
+    from connectors.store.importer import import_pos_file
+
+    for platform, sandbox in running.sandboxes.items():
+        if not hasattr(sandbox, "pos_export"):
+            continue
+        folder = paths.root / "pos"
+        folder.mkdir(parents=True, exist_ok=True)
+        first, last = sandbox.world.config.start - timedelta(days=1), sandbox.world.as_of.date()
+        for outlet in sandbox.shop_refs():
+            path = folder / f"{outlet}-{last:%Y%m%d}.xlsx"
+            path.write_bytes(sandbox.pos_export(outlet, first, last, "pos_sales_xlsx"))  # type: ignore[attr-defined]
+            landed = import_pos_file(engine, path)
+            receipts = sum(item.receipts for item in landed)
+            console.print(f"      {platform}: {path.name}: {receipts} receipts landed for the {platform} sync DAG")
 
 
 def demo_platforms() -> list[str]:

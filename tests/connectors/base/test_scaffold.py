@@ -122,7 +122,8 @@ def test_the_declaration_gives_the_platform_its_connection_type_receivable_and_c
     )
     assert derived.returncode == 0, derived.stderr
     types, code, names = derived.stdout.splitlines()
-    assert types == f"['{NAME}', 'shopee', 'tokopedia', 'gojek', 'grab']"  # chart order: the new code is 1-1301
+    # chart order: the new code is 1-1301
+    assert types == f"['{NAME}', 'store', 'shopee', 'tokopedia', 'gojek', 'grab']"
     assert code == "1-1301" and names == "['Piutang marketplace – Scaffoldtest']"
 
 
