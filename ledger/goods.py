@@ -19,7 +19,12 @@ from ledger.idempotent import content_hash, existing_by_key, insert_absent
 from ledger.models import GoodsMovement, Member
 
 MovementReason = Literal[
-    "SALE_SHIPPED", "RETURN_RECEIVED", "CONSIGNMENT_RECEIVED", "STOCK_COUNT_ADJUSTMENT", "REVERSAL"
+    "SALE_SHIPPED",
+    "RETURN_RECEIVED",
+    "CONSIGNMENT_RECEIVED",
+    "PURCHASE_RECEIVED",  # principal model: goods the cooperative bought from the member
+    "STOCK_COUNT_ADJUSTMENT",
+    "REVERSAL",
 ]
 REASONS: frozenset[str] = frozenset(MovementReason.__args__)  # type: ignore[attr-defined]
 
