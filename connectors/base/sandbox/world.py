@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from connectors.base.sandbox.listings import Listings
+
 if TYPE_CHECKING:
     from connectors.base.sandbox.discrepancies import Discrepancy
 
@@ -206,6 +208,7 @@ class World:
         # Per-shop indexes, rebuilt when orders or wallet entries are added (see ``_shop_orders``).
         self._orders_index: tuple[int, dict[tuple[str, str], _ShopOrders]] = (-1, {})
         self._wallet_index: tuple[int, dict[tuple[str, str], list[WalletEntry]]] = (-1, {})
+        self.listings = Listings()  # quantities set by the seller's stock pushes (sandbox update endpoints)
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -261,7 +264,11 @@ class World:
         return self._orders_index[1]
 
     def stock_of(self, product: Product, as_of: datetime | None = None) -> int:
-        """Available stock: initial, minus goods shipped, plus goods returned (as of the clock)."""
+        """Available stock: what the seller's last push set (minus orders since), else initial, minus goods
+        shipped, plus goods returned (as of the clock)."""
+        shown = self.listings.shown(product.platform, product.shop_ref, product.sku_ref)
+        if shown is not None:
+            return shown
         as_of = as_of or self.as_of
         level = product.initial_stock
         for order in self.orders_of(product.platform, product.shop_ref, as_of):
@@ -271,6 +278,18 @@ class World:
                     level -= line.quantity
             level += order.returned_at_time(as_of).get(product.sku_ref, 0)
         return level
+
+    def place_order(self, platform: str, shop_ref: str, sku_ref: str, quantity: int, at: datetime) -> WorldOrder:
+        """A buyer orders (and pays) on one channel, now: refused with ``OutOfStock`` beyond what it shows."""
+        product = next(p for p in self.products_of(platform, shop_ref) if p.sku_ref == sku_ref)
+        self.listings.take(platform, shop_ref, sku_ref, quantity)
+        shop = self.shop(platform, shop_ref)
+        serial = len(self.orders) + 1
+        line = Line(product, quantity, product.price)
+        events = [(at, "PENDING"), (at, "PAID")]
+        order = WorldOrder(platform, shop, self._order_ref(shop, at, serial), at, (line,), events)
+        self.orders.append(order)
+        return order
 
     # --- generation -------------------------------------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""Pushing stock to a channel: the shared shape every platform's ``stock_push`` module fills in.
+
+A platform folder offers ``connectors/<platform>/stock_push.py`` exporting ``PUSHER``, a callable
+``PUSHER(connector) -> StockPusher``. The pusher turns absolute quantities per platform SKU into that
+platform's documented stock call(s), through the connector's own client (its signing, token flow, error
+table, rate limiter and retry budget), and yields one ``PushedPage`` per call: the request and the answer (to
+be landed like any pulled page) and what the answer acknowledged per SKU.
+
+Every quantity is absolute: a push repeated after a crash or a timeout sets the same number again, it never
+subtracts twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from connectors.base.errors import ConfigError
+from connectors.base.http import ApiResponse
+from connectors.base.protocol import Connector, FetchedPage
+
+PUSH_STREAM = "stock_push"
+
+
+@dataclass(frozen=True, slots=True)
+class StockTarget:
+    sku_ref: str  # the platform's SKU id, as the connector's order lines name it
+    quantity: int  # absolute units the channel should show
+
+
+@dataclass(frozen=True, slots=True)
+class StockAck:
+    sku_ref: str
+    ok: bool
+    quantity: int | None = None  # what the platform says it now shows (when it says)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PushedPage:
+    page: FetchedPage | None  # None: refused before any call (nothing to land)
+    acks: tuple[StockAck, ...]
+
+
+class StockPusher(Protocol):
+    #: what one call may carry and how fast calls may go (the partner's documented floor; used by the benchmark)
+    batch: int
+    calls_per_second: float
+
+    def push(self, targets: Sequence[StockTarget]) -> Iterator[PushedPage]: ...
+
+
+def pushed_page(kind: str, response: ApiResponse) -> FetchedPage:
+    """A push's request and answer, in the form pulled pages are landed in."""
+    return FetchedPage(PUSH_STREAM, kind, response.call.descriptor(), response.body, response.status, datetime.now(UTC))
+
+
+def stock_pusher(connector: Connector) -> StockPusher:
+    """The connector's pusher; a platform without ``stock_push.py`` cannot receive stock (said clearly)."""
+    try:
+        module = importlib.import_module(f"connectors.{connector.platform}.stock_push")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"connectors.{connector.platform}.stock_push":
+            raise
+        raise ConfigError(
+            f"{connector.platform} has no stock push (connectors/{connector.platform}/stock_push.py)"
+        ) from None
+    factory: Callable[[Connector], StockPusher] = module.PUSHER
+    return factory(connector)
