@@ -119,7 +119,8 @@ def push_shop(
     if not targets:
         return summary
     for pushed in stock_pusher(connector).push(targets):
-        fault_point("stock_pushed")  # the channel took the quantities; omnikop has not recorded it yet
+        if pushed.acks:
+            fault_point("stock_pushed")  # the channel took the quantities; omnikop has not recorded it yet
         _record(engine, platform, shop_ref, pushed, summary)
         if progress is not None:
             progress(summary)

@@ -48,12 +48,15 @@ class Channels:
         return self.world.listings.shown(platform, listing.shop_ref, listing.sku_ref)
 
     def config(self, **stock: object) -> OmnikopConfig:
+        return parse_config(self.config_raw(**stock))
+
+    def config_raw(self, **stock: object) -> dict[str, object]:
         shops = [
             {"platform": p, "shop_ref": self.shop(p), "conn_id": f"{p}_{self.shop(p)}"}
             | ({"flavor": "tiktok"} if p == "tokopedia" else {})
             for p in self.listings
         ]
-        return parse_config({"shops": shops, "stock": stock})
+        return {"shops": shops, "stock": stock}
 
     def setup_books(self, engine: Engine) -> None:
         rows = "kind,platform,shop_ref,sku_ref,seller_sku,product_ref,product_name,member_no,effective_from,effective_to,unit_cost\n"

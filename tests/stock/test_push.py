@@ -6,6 +6,9 @@ acknowledgement."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
 from datetime import timedelta
 
 import pytest
@@ -14,10 +17,10 @@ from sqlalchemy import Engine, select
 from connectors.base.landing import RawPage
 from connectors.base.windows import Window
 from core_mapping.models import ProcessedPage
-from foundation.db import transaction
+from foundation.db import make_engine, transaction
 from stock.models import StockPush
 from stock.push import push_shop
-from sync.pipeline import sync_shop
+from sync.pipeline import FAULT_POINT_ENV, sync_shop
 from tests.stock.books import book_file, receipt_csv
 from tests.stock.channels import PRODUCT, Channels, serve_channels
 
@@ -80,3 +83,57 @@ def test_an_order_on_one_channel_lowers_what_every_channel_is_offered(engine, ch
     sync_shop(engine, config, channels.connector(engine, "shopee"), window)
     cycle(engine, channels, config)
     assert (channels.shown("shopee"), channels.shown("tokopedia")) == (1, 1)
+
+
+FAULTS = {
+    "429 with Retry-After": {"rate_limit": 2},
+    "5xx": {"server_errors": 2},
+    "timeouts": {"slow": 2, "slow_seconds": 0.6},
+    "connection reset": {"connection_resets": 1},
+}
+
+
+@pytest.mark.parametrize("switches", FAULTS.values(), ids=FAULTS.keys())
+def test_push_under_faults_ends_equal_to_the_clean_run(engine, channels, tmp_path, switches):  # type: ignore[no-untyped-def]
+    channels.setup_books(engine)
+    config = channels.config()
+    book_file(engine, config, tmp_path, "receipt", receipt_csv("RCV-1", PRODUCT, 5))
+    for sandbox in channels.sandboxes.values():
+        sandbox.state.faults.update(dict(switches))
+    cycle(engine, channels, config)
+    seen = {p: [r for r in s.state.requests if r.get("faults")] for p, s in channels.sandboxes.items()}
+    assert all(seen.values()), f"the fault was never observed: {seen}"
+    assert (channels.shown("shopee"), channels.shown("tokopedia")) == (5, 5)
+    assert rows(engine) == {p: (5, "acknowledged", 5) for p in PLATFORMS}
+    assert all(s.changed == 0 for s in cycle(engine, channels, config).values())
+
+
+def _push_until_killed(db_url: str, config: dict, platform: str, shop: str, connection: str, flavor) -> None:  # type: ignore[no-untyped-def,type-arg]
+    from foundation.config import parse_config
+    from tests.reliability.bench import make_connector
+
+    os.environ[FAULT_POINT_ENV] = "stock_pushed"
+    engine = make_engine(db_url)
+    push_shop(engine, parse_config(config), make_connector(platform, engine, shop, connection, flavor))
+
+
+def test_sigkill_between_push_and_acknowledgement_pushes_the_same_quantity_again(engine, channels, tmp_path):  # type: ignore[no-untyped-def]
+    channels.setup_books(engine)
+    config = channels.config()
+    book_file(engine, config, tmp_path, "receipt", receipt_csv("RCV-1", PRODUCT, 4))
+    url = engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("forkserver")
+    for platform in PLATFORMS:
+        flavor = channels.world.shop(platform, channels.shop(platform)).flavor or None
+        args = (url, channels.config_raw(), platform, channels.shop(platform), channels.connection(platform), flavor)
+        child = context.Process(target=_push_until_killed, args=args)
+        child.start()
+        child.join(60)
+        assert child.exitcode == -signal.SIGKILL
+    assert (channels.shown("shopee"), channels.shown("tokopedia")) == (4, 4)  # the channels took it ...
+    assert rows(engine) == {p: (4, "pending", None) for p in PLATFORMS}  # ... omnikop did not record it
+    book_file(engine, config, tmp_path, "receipt", receipt_csv("RCV-2", PRODUCT, 1))  # meanwhile: one more unit
+    again = cycle(engine, channels, config)
+    assert all((s.changed, s.acknowledged) == (1, 1) for s in again.values())
+    assert (channels.shown("shopee"), channels.shown("tokopedia")) == (5, 5)  # set, not 4 + 5 or 4 − …
+    assert rows(engine) == {p: (5, "acknowledged", 5) for p in PLATFORMS}
