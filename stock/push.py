@@ -61,10 +61,18 @@ class PushSummary:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Desired:
+    product_ref: str
+    quantity: int
+    seller_sku: str | None
+
+
 def desired_quantities(
     session: Session, config: OmnikopConfig, platform: str, shop_ref: str, today: date
-) -> tuple[dict[str, tuple[str, int]], list[str]]:
-    """sku_ref → (product, quantity the channel should show); and the mapped products left unmanaged."""
+) -> tuple[dict[str, Desired], list[str]]:
+    """sku_ref → what the channel should show (before the channel's own rounding, ``StockPusher.shown``); and
+    the mapped products left unmanaged."""
     location = config.stock.location_of(platform, shop_ref)
     rule = config.stock.allocation(platform, shop_ref)
     held = positions(session, config.stock)
@@ -74,7 +82,7 @@ def desired_quantities(
             SkuMapping.platform == platform, SkuMapping.shop_ref == shop_ref, SkuMapping.sku_ref.is_not(None)
         )
     )
-    wanted: dict[str, tuple[str, int]] = {}
+    wanted: dict[str, Desired] = {}
     unmanaged: set[str] = set()
     for mapping in mappings:
         if mapping.effective_from > today or (mapping.effective_to is not None and mapping.effective_to < today):
@@ -84,7 +92,8 @@ def desired_quantities(
             continue
         position = held.get((location, mapping.product_ref))
         available = position.available if position is not None else 0
-        wanted[str(mapping.sku_ref)] = (mapping.product_ref, channel_quantity(available, rule))
+        quantity = channel_quantity(available, rule)
+        wanted[str(mapping.sku_ref)] = Desired(mapping.product_ref, quantity, mapping.seller_sku)
     return wanted, sorted(unmanaged)
 
 
@@ -100,6 +109,7 @@ def push_shop(
     platform, shop_ref = connector.platform, connector.shop_ref
     now = datetime.now(UTC)
     summary = PushSummary(platform, shop_ref)
+    pusher = stock_pusher(connector)
     with transaction(engine) as session:
         wanted, summary.not_managed = desired_quantities(session, config, platform, shop_ref, now.date())
         summary.skus = len(wanted)
@@ -110,15 +120,15 @@ def push_shop(
             )
         }
         targets = [
-            StockTarget(sku, quantity)
-            for sku, (_, quantity) in sorted(wanted.items())
-            if not _settled(state.get(sku), quantity)
+            StockTarget(sku, pusher.shown(want.quantity), want.seller_sku)
+            for sku, want in sorted(wanted.items())
+            if not _settled(state.get(sku), pusher.shown(want.quantity))
         ]
         _mark_pending(session, platform, shop_ref, targets, wanted, state, now)
     summary.changed = len(targets)
     if not targets:
         return summary
-    for pushed in stock_pusher(connector).push(targets):
+    for pushed in pusher.push(targets):
         if pushed.acks:
             fault_point("stock_pushed")  # the channel took the quantities; omnikop has not recorded it yet
         _record(engine, platform, shop_ref, pushed, summary)
@@ -137,7 +147,7 @@ def _mark_pending(
     platform: str,
     shop_ref: str,
     targets: list[StockTarget],
-    wanted: dict[str, tuple[str, int]],
+    wanted: dict[str, Desired],
     state: dict[str, StockPush],
     now: datetime,
 ) -> None:
@@ -146,7 +156,7 @@ def _mark_pending(
         if row is None:
             row = StockPush(platform=platform, shop_ref=shop_ref, sku_ref=target.sku_ref, attempts=0)
             session.add(row)
-        row.product_ref, row.quantity, row.state = wanted[target.sku_ref][0], target.quantity, "pending"
+        row.product_ref, row.quantity, row.state = wanted[target.sku_ref].product_ref, target.quantity, "pending"
         row.attempts, row.pushed_at, row.reason = (row.attempts or 0) + 1, now, None
 
 

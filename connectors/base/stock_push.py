@@ -29,6 +29,7 @@ PUSH_STREAM = "stock_push"
 class StockTarget:
     sku_ref: str  # the platform's SKU id, as the connector's order lines name it
     quantity: int  # absolute units the channel should show
+    seller_sku: str | None = None  # the seller's own id (GoBiz external_id, Grab partner item id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,26 @@ class StockPusher(Protocol):
     batch: int
     calls_per_second: float
 
+    def shown(self, quantity: int) -> int:
+        """What the channel can show of ``quantity`` (GoBiz: in stock or not; Grab: at most 9 999 999)."""
+        ...
+
     def push(self, targets: Sequence[StockTarget]) -> Iterator[PushedPage]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MenuStock:
+    """One item of a channel's menu as omnikop serves it (Grab's Get Menu pulls these)."""
+
+    item_id: str  # the partner's (our) item id: the SKU mapping's seller SKU
+    name: str
+    price: int  # whole rupiah
+    quantity: int
+
+
+# (platform, shop_ref) → the shop's menu items with their quantities; injected into the webhook receiver by the
+# shell (omnikop webhooks serve), which knows the stock: connectors never read the ledger.
+StockSource = Callable[[str, str], Sequence[MenuStock]]
 
 
 def pushed_page(kind: str, response: ApiResponse) -> FetchedPage:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -40,7 +40,9 @@ from connectors.base.tokens import TokenPair
 PLATFORM = "gojek"
 RATE_LIMIT_PER_SECOND = 5.0  # no published limit (§4.1); stay modest
 TOKEN_PATH = "/oauth2/token"
-DEFAULT_SCOPES = "partner:outlet:read gofood:catalog:read gofood:order:read"
+DEFAULT_SCOPES = (
+    "partner:outlet:read gofood:catalog:read gofood:catalog:write gofood:order:read"  # write: stock_push.py
+)
 
 
 class GojekSigner:
@@ -165,3 +167,8 @@ class GojekClient:
 
     def get_catalog(self) -> ApiResponse:
         return self.http.call(Call("GET", f"/integrations/gofood/outlets/{self.outlet_id}/v2/catalog"))
+
+    def update_item_stocks(self, items: Sequence[dict[str, Any]]) -> ApiResponse:
+        """Mark menu items in or out of stock by external id (``connectors/gojek/stock_push.py``)."""
+        path = f"/integrations/gofood/outlets/{self.outlet_id}/v2/menu_item_stocks"
+        return self.http.call(Call("PATCH", path, json=list(items)))

@@ -30,6 +30,9 @@ class ShopeeStockPusher:
     def __init__(self, connector: ShopeeConnector) -> None:
         self.client: ShopeeClient = connector.client
 
+    def shown(self, quantity: int) -> int:
+        return quantity
+
     def push(self, targets: Sequence[StockTarget]) -> Iterator[PushedPage]:
         items: dict[str, list[StockTarget]] = {}
         for target in targets:

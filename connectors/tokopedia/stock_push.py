@@ -41,6 +41,9 @@ class TikTokStockPusher:
         self.connector = connector
         self.client: TikTokClient = connector.api.client
 
+    def shown(self, quantity: int) -> int:
+        return quantity
+
     def push(self, targets: Sequence[StockTarget]) -> Iterator[PushedPage]:
         product_of: dict[str, str] = {}
         now = datetime.now(UTC)

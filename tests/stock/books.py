@@ -4,6 +4,7 @@ orders mapped and posted through the real mapper and ledger."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -70,7 +71,12 @@ def order(
     )
 
 
-def book_order(engine: Engine, config: OmnikopConfig, pages: dict[str, int], record: Order) -> None:
+def book_order(
+    engine: Engine, config: OmnikopConfig, pages: dict[str, int], record: Order, *, shipped_at: datetime | None = None
+) -> None:
+    """Map and post ``record`` (``shipped_at``: the goods left then) through the real mapper and ledger."""
+    if shipped_at is not None:
+        record = replace(record, shipped_at=shipped_at)
     with transaction(engine) as session:
         mapper = ShopMapper(
             session, PolicyResolver.for_shop(config, record.platform, record.shop_ref), record.platform, record.shop_ref

@@ -37,7 +37,10 @@ class Channels:
         return self.listings[platform].shop_ref
 
     def connection(self, platform: str) -> str:
-        return connection_json(**self.sandboxes[platform].connection_for(self.shop(platform), self.urls[platform]))
+        connection = self.sandboxes[platform].connection_for(self.shop(platform), self.urls[platform])
+        # The sandbox has no partner rate limit; Grab's batch-menu pool (1 rps) is lifted like the client's own.
+        extra = {**connection.get("extra", {}), "batch_menu_per_second": 1000}
+        return connection_json(**{**connection, "extra": extra})
 
     def connector(self, engine: Engine, platform: str) -> Connector:
         flavor = self.world.shop(platform, self.shop(platform)).flavor or None
@@ -60,9 +63,12 @@ class Channels:
 
     def setup_books(self, engine: Engine) -> None:
         rows = "kind,platform,shop_ref,sku_ref,seller_sku,product_ref,product_name,member_no,effective_from,effective_to,unit_cost\n"
-        owner = self.listings["shopee"].member_no
+        owner = next(iter(self.listings.values())).member_no
         for platform, listing in self.listings.items():
-            rows += f"sku,{platform},{listing.shop_ref},{listing.sku_ref},,{PRODUCT},Kopi Gayo,{owner},2020-01-01,,\n"
+            rows += (
+                f"sku,{platform},{listing.shop_ref},{listing.sku_ref},{listing.seller_sku},{PRODUCT},Kopi Gayo,{owner},"
+                "2020-01-01,,\n"
+            )
         with transaction(engine) as session:
             import_members(session, io.StringIO(members_csv(self.world)))
             import_mappings(session, io.StringIO(rows))

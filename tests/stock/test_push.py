@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from connectors.base.landing import RawPage
+from connectors.base.sandbox.listings import OutOfStock
 from connectors.base.windows import Window
 from core_mapping.models import ProcessedPage
 from foundation.db import make_engine, transaction
@@ -137,3 +138,37 @@ def test_sigkill_between_push_and_acknowledgement_pushes_the_same_quantity_again
     assert all((s.changed, s.acknowledged) == (1, 1) for s in again.values())
     assert (channels.shown("shopee"), channels.shown("tokopedia")) == (5, 5)  # set, not 4 + 5 or 4 − …
     assert rows(engine) == {p: (5, "acknowledged", 5) for p in PLATFORMS}
+
+
+FOOD = ("gojek", "grab")
+
+
+def test_gofood_shows_in_or_out_of_stock_and_grab_the_quantity(engine, tmp_path):  # type: ignore[no-untyped-def]
+    with serve_channels(FOOD) as food:
+        food.setup_books(engine)
+        config = food.config()
+        book_file(engine, config, tmp_path, "receipt", receipt_csv("RCV-1", PRODUCT, 3))
+        first = cycle(engine, food, config, FOOD)
+        assert {p: (s.changed, s.acknowledged, s.failed) for p, s in first.items()} == {p: (1, 1, 0) for p in FOOD}, {
+            p: s.failures for p, s in first.items()
+        }
+        assert food.shown("grab") == 3 and food.shown("gojek") == 9_999_999  # GoFood: in stock, no quantity
+        assert rows(engine) == {"gojek": (1, "acknowledged", 1), "grab": (3, "acknowledged", 3)}
+        with transaction(engine) as session:
+            requests = {
+                p.platform: json.loads(p.request)
+                for p in session.scalars(select(RawPage).where(RawPage.stream == "stock_push"))
+            }
+        listing = food.listings["gojek"]
+        assert requests["gojek"]["json"] == [{"external_id": listing.seller_sku, "in_stock": True}]
+        assert requests["grab"]["json"]["menuEntities"] == [
+            {"id": food.listings["grab"].seller_sku, "availableStatus": "AVAILABLE", "maxStock": 3}
+        ]
+        book_file(engine, config, tmp_path, "count", "count_ref,date,product_ref,counted\nC-1,2026-12-31,P-KOPI,2\n")
+        second = cycle(engine, food, config, FOOD)  # 3 → 2: Grab's quantity changes, GoFood's "in stock" does not
+        assert (second["grab"].changed, second["gojek"].changed) == (1, 0)
+        book_file(engine, config, tmp_path, "count", "count_ref,date,product_ref,counted\nC-2,2026-12-31,P-KOPI,0\n")
+        cycle(engine, food, config, FOOD)
+        assert (food.shown("grab"), food.shown("gojek")) == (0, 0)
+        with pytest.raises(OutOfStock):
+            food.world.place_order("grab", food.shop("grab"), food.listings["grab"].sku_ref, 1, food.world.as_of)
