@@ -55,7 +55,9 @@ def levels(member: str | None = typer.Option(None, "--member", help="only this m
         rows = stock_rows(session, settings, member)
         short = oversold_orders(session, settings.stock)
     channels = sorted({channel for row in rows for channel in row.channels})
-    table = Table("product", "member", "location", "on hand", "reserved", "buffer", "available", "oversold", *channels)
+    table = Table(
+        "product", "member", "location", "on hand", "reserved", "buffer", "available", "oversold", *channels, "mismatch"
+    )
     for row in rows:
         p = row.position
         table.add_row(
@@ -63,7 +65,8 @@ def levels(member: str | None = typer.Option(None, "--member", help="only this m
             row.member_no or "-",
             p.location,
             *(str(v) for v in (p.on_hand, p.reserved, p.buffer, p.available, p.oversold)),
-            *(str(row.channels.get(channel, "-")) for channel in channels),
+            *(_channel_cell(row, channel) for channel in channels),
+            ", ".join(row.mismatched()) or "-",
         )
     console.print(table)
     for reservation, units in short:
@@ -71,3 +74,12 @@ def levels(member: str | None = typer.Option(None, "--member", help="only this m
             f"[red]oversold:[/red] {reservation.platform}:{reservation.shop_ref} order {reservation.order_ref}"
             f" is {units} unit(s) of {reservation.product_ref} short"
         )
+
+
+def _channel_cell(row, channel: str) -> str:  # type: ignore[no-untyped-def]
+    """Offered now, and the last push: ``5 (pushed 5, acknowledged)``."""
+    if channel not in row.channels:
+        return "-"
+    push = row.pushed.get(channel)
+    last = f"pushed {push.quantity}, {push.state}" if push else "never pushed"
+    return f"{row.channels[channel]} ({last})"
