@@ -208,6 +208,7 @@ class World:
         # Per-shop indexes, rebuilt when orders or wallet entries are added (see ``_shop_orders``).
         self._orders_index: tuple[int, dict[tuple[str, str], _ShopOrders]] = (-1, {})
         self._wallet_index: tuple[int, dict[tuple[str, str], list[WalletEntry]]] = (-1, {})
+        self._products_index: tuple[int, dict[tuple[str, str], list[Product]]] = (-1, {})
         self.listings = Listings()  # quantities set by the seller's stock pushes (sandbox update endpoints)
 
     @classmethod
@@ -225,7 +226,13 @@ class World:
         return next(s for s in self.shops if s.platform == platform and s.shop_ref == shop_ref)
 
     def products_of(self, platform: str, shop_ref: str) -> list[Product]:
-        return [p for p in self.products if p.platform == platform and p.shop_ref == shop_ref]
+        """A shop's products; indexed once per catalogue size (stock pushes ask per call, for 10 000s of SKUs)."""
+        if self._products_index[0] != len(self.products):
+            index: dict[tuple[str, str], list[Product]] = {}
+            for product in self.products:
+                index.setdefault((product.platform, product.shop_ref), []).append(product)
+            self._products_index = (len(self.products), index)
+        return list(self._products_index[1].get((platform, shop_ref), []))
 
     def orders_of(self, platform: str, shop_ref: str, as_of: datetime | None = None) -> list[WorldOrder]:
         """Orders of one shop that exist at ``as_of`` (default: the world clock), in generation order."""
