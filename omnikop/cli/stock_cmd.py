@@ -83,3 +83,41 @@ def _channel_cell(row, channel: str) -> str:  # type: ignore[no-untyped-def]
     push = row.pushed.get(channel)
     last = f"pushed {push.quantity}, {push.state}" if push else "never pushed"
     return f"{row.channels[channel]} ({last})"
+
+
+@app.command()
+def push(
+    platform: str | None = typer.Option(None, "--platform", help="only this platform's shops"),
+    shop: str | None = typer.Option(None, "--shop", help="only this shop (with --platform)"),
+) -> None:
+    """Push each configured shop's available-to-sell (its share under ``stock.channels``) to the channel.
+
+    Only changed quantities are pushed; quantities are absolute, so running it again (or after a failure) is
+    safe. Shops of platforms without a stock push are skipped, and said so."""
+    from omnikop.orchestration.stock_tasks import pushable_shops
+    from omnikop.shops import connector_for
+    from stock.push import push_shop
+
+    settings = config()
+    chosen = [
+        s
+        for s in settings.shops
+        if (platform is None or s.platform == platform) and (shop is None or s.shop_ref == shop)
+    ]
+    if not chosen:
+        raise typer.BadParameter(
+            "no configured shop matches; see 'shops' in omnikop.yaml", param_hint="--platform/--shop"
+        )
+    failed = 0
+    for entry in chosen:
+        if entry.shop_ref not in pushable_shops(entry.platform):
+            console.print(f"{entry.platform}:{entry.shop_ref}: no stock push for this platform, skipped")
+            continue
+        console.print(f"{entry.platform}:{entry.shop_ref}: pushing …")
+        summary = push_shop(engine(), settings, connector_for(settings, engine(), entry.platform, entry.shop_ref))
+        console.print(f"  {summary.line()}")
+        for failure in summary.failures:
+            console.print(f"  [red]failed:[/red] {failure}")
+        failed += summary.failed
+    if failed:
+        raise typer.Exit(1)

@@ -172,3 +172,26 @@ def test_gofood_shows_in_or_out_of_stock_and_grab_the_quantity(engine, tmp_path)
         assert (food.shown("grab"), food.shown("gojek")) == (0, 0)
         with pytest.raises(OutOfStock):
             food.world.place_order("grab", food.shop("grab"), food.listings["grab"].sku_ref, 1, food.world.as_of)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_push_command_pushes_every_shop_and_says_what_it_did(db_url, engine, channels, tmp_path):  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    from connectors.base.connection import env_var_name
+
+    channels.setup_books(engine)
+    book_file(engine, channels.config(), tmp_path, "receipt", receipt_csv("RCV-1", PRODUCT, 2))
+    (tmp_path / "omnikop.yaml").write_text(yaml.safe_dump({"database": {"url": db_url}, **channels.config_raw()}))
+    env = {**os.environ, "OMNIKOP_CONFIG": str(tmp_path / "omnikop.yaml")}
+    env.pop("OMNIKOP_DATABASE_URL", None)
+    env |= {env_var_name(f"{p}_{channels.shop(p)}"): channels.connection(p) for p in PLATFORMS}
+    omnikop = str(Path(sys.executable).with_name("omnikop"))
+    result = subprocess.run([omnikop, "stock", "push"], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 changed, 1 acknowledged, 0 failed, 1 call(s)" in result.stdout
+    assert (channels.shown("shopee"), channels.shown("tokopedia")) == (2, 2)
