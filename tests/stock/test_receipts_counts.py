@@ -109,3 +109,15 @@ def test_the_order_beyond_the_last_unit_is_listed_as_oversold(engine, tmp_path):
         (row,) = [r for r in stock_rows(session, config) if r.position.product_ref == "P-KOPI"]
     assert [(r.platform, r.order_ref, units) for r, units in short] == [("tokopedia", "T-1", 1)]
     assert (row.position.available, row.position.oversold) == (0, 1)
+
+
+def test_the_migration_creates_exactly_the_stock_push_table_of_the_model(engine):  # type: ignore[no-untyped-def]
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from omnikop.schema import metadata
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        drift = [diff for diff in compare_metadata(context, metadata) if "stock_pushes" in str(diff)]
+    assert drift == []
