@@ -33,7 +33,7 @@ from foundation.db import transaction
 from ledger.bulk import insert_rows
 from ledger.models import GoodsMovement
 from stock.allocation import channel_quantity
-from stock.master import pool_of, positions
+from stock.master import pool_of, positions, reservations
 from stock.models import StockPush
 from sync.pipeline import fault_point
 
@@ -69,14 +69,26 @@ class Desired:
 
 
 def desired_quantities(
-    session: Session, config: OmnikopConfig, platform: str, shop_ref: str, today: date
+    session: Session,
+    config: OmnikopConfig,
+    platform: str,
+    shop_ref: str,
+    today: date,
+    *,
+    with_own_reserved: bool = False,
 ) -> tuple[dict[str, Desired], list[str]]:
     """sku_ref → what the channel should show (before the channel's own rounding, ``StockPusher.shown``); and
-    the mapped products left unmanaged."""
+    the mapped products left unmanaged. ``with_own_reserved``: the channel's stock figure still includes what its
+    own open orders reserve (Shopee: "stock must be ≥ reserved stock"), so those units are added back."""
     location = config.stock.location_of(platform, shop_ref)
     rule = config.stock.allocation(platform, shop_ref)
     held = positions(session, config.stock)
     managed = _managed(session, config, location)
+    own: dict[str, int] = {}
+    if with_own_reserved:
+        for reservation in reservations(session, config.stock):
+            if (reservation.platform, reservation.shop_ref) == (platform, shop_ref):
+                own[reservation.product_ref] = own.get(reservation.product_ref, 0) + reservation.quantity
     mappings = session.scalars(
         select(SkuMapping).where(
             SkuMapping.platform == platform, SkuMapping.shop_ref == shop_ref, SkuMapping.sku_ref.is_not(None)
@@ -92,7 +104,7 @@ def desired_quantities(
             continue
         position = held.get((location, mapping.product_ref))
         available = position.available if position is not None else 0
-        quantity = channel_quantity(available, rule)
+        quantity = channel_quantity(available, rule) + own.get(mapping.product_ref, 0)
         wanted[str(mapping.sku_ref)] = Desired(mapping.product_ref, quantity, mapping.seller_sku)
     return wanted, sorted(unmanaged)
 
@@ -111,7 +123,9 @@ def push_shop(
     summary = PushSummary(platform, shop_ref)
     pusher = stock_pusher(connector)
     with transaction(engine) as session:
-        wanted, summary.not_managed = desired_quantities(session, config, platform, shop_ref, now.date())
+        wanted, summary.not_managed = desired_quantities(
+            session, config, platform, shop_ref, now.date(), with_own_reserved=pusher.counts_own_reserved
+        )
         summary.skus = len(wanted)
         state = {
             row.sku_ref: row

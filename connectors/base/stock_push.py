@@ -50,6 +50,9 @@ class StockPusher(Protocol):
     #: what one call may carry and how fast calls may go (the partner's documented floor; used by the benchmark)
     batch: int
     calls_per_second: float
+    #: the channel's stock figure includes what its own open orders reserve (Shopee), rather than only what is
+    #: still for sale (TikTok available quantity, Grab maxStock that orders decrement, GoFood in/out of stock)
+    counts_own_reserved: bool
 
     def shown(self, quantity: int) -> int:
         """What the channel can show of ``quantity`` (GoBiz: in stock or not; Grab: at most 9 999 999)."""

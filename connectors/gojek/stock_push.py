@@ -22,6 +22,7 @@ ITEMS_PER_CALL = 100  # no documented bound; kept modest [I]
 
 class GojekStockPusher:
     batch = ITEMS_PER_CALL
+    counts_own_reserved = False
     calls_per_second = RATE_LIMIT_PER_SECOND
 
     def __init__(self, connector: GojekConnector) -> None:

@@ -32,6 +32,7 @@ BATCH_MENU_PER_SECOND = 1.0
 
 class GrabStockPusher:
     batch = ENTITIES_PER_CALL
+    counts_own_reserved = False
     calls_per_second = BATCH_MENU_PER_SECOND
 
     def __init__(self, connector: GrabConnector) -> None:

@@ -6,6 +6,8 @@ and wjp-letgo/letgo ``UpdateStockResult``; marketplace_apis.md §1.7): body ``{i
 (0 without variants), seller_stock[{location_id?, stock}]}]}``, the stock absolute; answer
 ``response.success_list[{model_id, location_id, stock}]`` and ``response.failure_list[{model_id,
 failed_reason}]`` (partial success in an HTTP 200). Only ``seller_stock`` can be set, never ``shopee_stock``.
+"Stock must be ≥ reserved stock" (§1.7): Shopee's figure still holds the units its own open orders reserve, so
+the push sends available-to-sell plus this shop's own open orders (``counts_own_reserved``).
 
 Our SKU ref is ``item_id:model_id`` (``parse.py`` builds it from order lines the same way).
 """
@@ -25,6 +27,7 @@ MODELS_PER_CALL = 50  # "stock_list … 1-50 entries"
 
 class ShopeeStockPusher:
     batch = MODELS_PER_CALL
+    counts_own_reserved = True
     calls_per_second = RATE_LIMIT_PER_SECOND
 
     def __init__(self, connector: ShopeeConnector) -> None:

@@ -31,6 +31,7 @@ SKUS_PER_CALL = 100  # not documented; the sandbox and the benchmark use this bo
 
 class TikTokStockPusher:
     batch = SKUS_PER_CALL
+    counts_own_reserved = False
     calls_per_second = RATE_LIMIT_PER_SECOND
 
     def __init__(self, connector: TokopediaConnector) -> None:

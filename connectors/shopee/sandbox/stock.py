@@ -1,5 +1,6 @@
 """``POST /api/v2/product/update_stock`` in the Shopee sandbox: the real contract (connectors/shopee/stock_push.py),
-and the world's listing takes the absolute quantity (a repeated push sets it again; buyers cannot order more)."""
+and the world's listing takes the absolute quantity less what open orders reserve ("stock must be ≥ reserved
+stock"); a repeated push sets it again, and buyers cannot order more than the listing shows."""
 
 from __future__ import annotations
 
@@ -42,7 +43,22 @@ def add_stock_routes(app: FastAPI, sandbox: ShopeeSandbox) -> None:
                 failure.append({"model_id": model, "failed_reason": "model_id not found in this item"})
             elif isinstance(stock, bool) or not isinstance(stock, int) or stock < 0:
                 failure.append({"model_id": model, "failed_reason": "seller_stock.stock must be an integer >= 0"})
+            elif stock < (reserved := _reserved(sandbox, shop, product)):
+                failure.append({"model_id": model, "failed_reason": f"stock must be >= reserved stock ({reserved})"})
             else:
-                sandbox.world.listings.set("shopee", shop, product.sku_ref, stock)
+                # Shopee's stock holds what its open orders reserve; buyers see the rest.
+                sandbox.world.listings.set("shopee", shop, product.sku_ref, stock - reserved)
                 success.append({"model_id": model, "location_id": LOCATION, "stock": stock})
         return envelope({"success_list": success, "failure_list": failure})
+
+
+def _reserved(sandbox: ShopeeSandbox, shop: str, product: Any) -> int:
+    """Units of ``product`` in the shop's orders paid or ready but not shipped at the world's clock."""
+    as_of = sandbox.world.as_of
+    return sum(
+        line.quantity
+        for order in sandbox.world.orders_of("shopee", shop)
+        if order.status_at(as_of) in ("PAID", "READY")
+        for line in order.lines
+        if line.product is product
+    )
