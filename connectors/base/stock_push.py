@@ -25,6 +25,10 @@ from connectors.base.protocol import Connector, FetchedPage
 PUSH_STREAM = "stock_push"
 
 
+class PushUnsupported(ConfigError):
+    """This shop cannot receive stock (no stock API for its platform or flavor): skip it, say why, never retry."""
+
+
 @dataclass(frozen=True, slots=True)
 class StockTarget:
     sku_ref: str  # the platform's SKU id, as the connector's order lines name it

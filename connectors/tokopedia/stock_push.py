@@ -17,9 +17,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.base.errors import ConfigError
 from connectors.base.http import parse_json
-from connectors.base.stock_push import PushedPage, StockAck, StockTarget, pushed_page
+from connectors.base.stock_push import PushedPage, PushUnsupported, StockAck, StockTarget, pushed_page
 from connectors.base.windows import Window
 from connectors.tokopedia.client_tiktok import RATE_LIMIT_PER_SECOND, TikTokClient
 from connectors.tokopedia.connector import TokopediaConnector
@@ -36,8 +35,9 @@ class TikTokStockPusher:
 
     def __init__(self, connector: TokopediaConnector) -> None:
         if not isinstance(connector.api, TikTokPulls):
-            raise ConfigError(
-                f"tokopedia shop {connector.shop_ref}: stock push needs the TikTok Shop API (flavor tiktok)"
+            raise PushUnsupported(
+                f"tokopedia shop {connector.shop_ref} uses the legacy fs_id API:"
+                " stock is pushed to TikTok Shop shops only"
             )
         self.connector = connector
         self.client: TikTokClient = connector.api.client

@@ -94,6 +94,7 @@ def push(
 
     Only changed quantities are pushed; quantities are absolute, so running it again (or after a failure) is
     safe. Shops of platforms without a stock push are skipped, and said so."""
+    from connectors.base.stock_push import PushUnsupported
     from omnikop.orchestration.stock_tasks import pushable_shops
     from omnikop.shops import connector_for
     from stock.push import push_shop
@@ -114,7 +115,11 @@ def push(
             console.print(f"{entry.platform}:{entry.shop_ref}: no stock push for this platform, skipped")
             continue
         console.print(f"{entry.platform}:{entry.shop_ref}: pushing …")
-        summary = push_shop(engine(), settings, connector_for(settings, engine(), entry.platform, entry.shop_ref))
+        try:
+            summary = push_shop(engine(), settings, connector_for(settings, engine(), entry.platform, entry.shop_ref))
+        except PushUnsupported as unsupported:
+            console.print(f"  skipped: {unsupported}")
+            continue
         console.print(f"  {summary.line()}")
         for failure in summary.failures:
             console.print(f"  [red]failed:[/red] {failure}")

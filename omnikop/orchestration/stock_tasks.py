@@ -23,6 +23,7 @@ def push_one_shop(platform: str, shop_ref: str) -> dict[str, Any]:
     """Push the shop's changed quantities (``stock.push.push_shop``). Idempotent: a rerun pushes only what is
     still unacknowledged, and sets the same absolute quantities."""
     from connectors.base.errors import AuthError, ConfigError
+    from connectors.base.stock_push import PushUnsupported
     from foundation.config import ConfigError as OmnikopConfigError
     from foundation.config import load_config
     from foundation.db import make_engine
@@ -33,6 +34,9 @@ def push_one_shop(platform: str, shop_ref: str) -> dict[str, Any]:
     engine = make_engine(config.database_url)
     try:
         summary = push_shop(engine, config, connector_for(config, engine, platform, shop_ref))
+    except PushUnsupported as unsupported:
+        log.warning("omnikop stock push %s:%s skipped: %s", platform, shop_ref, unsupported)
+        return {"platform": platform, "shop_ref": shop_ref, "skipped": str(unsupported)}
     except (AuthError, ConfigError, OmnikopConfigError) as error:
         from airflow.sdk.exceptions import AirflowFailException
 

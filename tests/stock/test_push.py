@@ -195,3 +195,20 @@ def test_the_push_command_pushes_every_shop_and_says_what_it_did(db_url, engine,
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 changed, 1 acknowledged, 0 failed, 1 call(s)" in result.stdout
     assert (channels.shown("shopee"), channels.shown("tokopedia")) == (2, 2)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_legacy_tokopedia_shop_is_skipped_with_its_reason_not_failed(db_url, engine):  # type: ignore[no-untyped-def]
+    from connectors.base.connection import connection_json
+    from connectors.base.sandbox.catalog import sandbox_class
+    from connectors.base.sandbox.world import World, WorldConfig
+    from connectors.base.stock_push import PushUnsupported, stock_pusher
+    from tests.reliability.bench import make_connector
+
+    world = World.generate(WorldConfig(days=1, orders_per_day=1, platforms=("tokopedia",)))
+    legacy = next(s for s in world.shops_on("tokopedia") if s.flavor == "legacy")
+    sandbox = sandbox_class("tokopedia")(world)
+    connection = connection_json(**sandbox.connection_for(legacy.shop_ref, "http://127.0.0.1:9"))
+    connector = make_connector("tokopedia", engine, legacy.shop_ref, connection, "legacy")
+    with pytest.raises(PushUnsupported, match="legacy fs_id API"):
+        stock_pusher(connector)
