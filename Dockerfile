@@ -22,6 +22,7 @@ COPY --chown=airflow:0 members ./members
 COPY --chown=airflow:0 omnikop ./omnikop
 COPY --chown=airflow:0 reconciliation ./reconciliation
 COPY --chown=airflow:0 shu ./shu
+COPY --chown=airflow:0 stock ./stock
 COPY --chown=airflow:0 sync ./sync
 COPY --chown=airflow:0 dags /opt/airflow/dags
 RUN uv pip install --python "$(command -v python)" --no-cache --no-deps .

@@ -155,6 +155,62 @@ class ShuConfig(_Strict):
         return check_bps(value)
 
 
+class ChannelAllocation(_Strict):
+    """How much of a product's available-to-sell one channel (a shop) is offered: ``all`` of it, a
+    ``percentage`` (rounded down), a ``fixed`` number of units (at most what is available) or ``none``."""
+
+    rule: Literal["all", "percentage", "fixed", "none"] = "all"
+    value: int = Field(0, ge=0, description="percent (0-100) for 'percentage', units for 'fixed'")
+    location: str | None = Field(None, min_length=1, description="the stock location this shop sells from")
+
+    @model_validator(mode="after")
+    def _value_fits_rule(self) -> ChannelAllocation:
+        if self.rule == "percentage" and self.value > 100:
+            raise ValueError(f"percentage {self.value} is above 100")
+        return self
+
+
+class StockConfig(_Strict):
+    """One stock across every channel (``stock/``): where members' goods are held, the safety buffers kept
+    back from every channel and each channel's share.
+
+    ``channels`` keys are ``platform:shop_ref`` (one shop) or ``platform`` (every shop of it); a shop's own
+    rule wins. Without a rule a shop is offered all of the available stock."""
+
+    location: str = Field("store", min_length=1, description="the cooperative's store holding members' goods")
+    safety_buffer: int = Field(0, ge=0, description="units of every product kept back from all channels")
+    buffers: dict[str, StrictInt] = Field(default_factory=dict, description="product_ref → its own buffer")
+    channels: dict[str, ChannelAllocation] = Field(default_factory=dict)
+
+    @field_validator("buffers")
+    @classmethod
+    def _buffers_not_negative(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = sorted(product for product, units in value.items() if units < 0)
+        if bad:
+            raise ValueError(f"buffers must be 0 or more units (negative for {', '.join(bad)})")
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_keys(cls, value: dict[str, ChannelAllocation]) -> dict[str, ChannelAllocation]:
+        for key in value:
+            platform = key.split(":", 1)[0]
+            problem = unknown_platform(platform)
+            if problem:
+                raise ValueError(f"channel {key!r}: use 'platform' or 'platform:shop_ref' ({problem})")
+        return value
+
+    def buffer(self, product_ref: str) -> int:
+        return self.buffers.get(product_ref, self.safety_buffer)
+
+    def allocation(self, platform: str, shop_ref: str) -> ChannelAllocation:
+        return self.channels.get(f"{platform}:{shop_ref}") or self.channels.get(platform) or ChannelAllocation()
+
+    def location_of(self, platform: str, shop_ref: str) -> str:
+        """The stock location a shop's sales draw on (its goods movements are booked at ``platform:shop_ref``)."""
+        return self.allocation(platform, shop_ref).location or self.location
+
+
 class OmnikopConfig(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     timezone: str = "Asia/Jakarta"
@@ -165,6 +221,7 @@ class OmnikopConfig(_Strict):
     policy: PolicyConfig = PolicyConfig()
     reconciliation: ReconciliationConfig = ReconciliationConfig()
     shu: ShuConfig = ShuConfig()
+    stock: StockConfig = StockConfig()
 
     @property
     def database_url(self) -> str:

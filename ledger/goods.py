@@ -20,7 +20,12 @@ from ledger.models import GoodsMovement, Member, table_of
 from ledger.staged import insert_absent_staged, uses_staging
 
 MovementReason = Literal[
-    "SALE_SHIPPED", "RETURN_RECEIVED", "CONSIGNMENT_RECEIVED", "STOCK_COUNT_ADJUSTMENT", "REVERSAL"
+    "SALE_SHIPPED",
+    "RETURN_RECEIVED",
+    "CONSIGNMENT_RECEIVED",
+    "PURCHASE_RECEIVED",  # principal model: goods the cooperative bought from the member
+    "STOCK_COUNT_ADJUSTMENT",
+    "REVERSAL",
 ]
 REASONS: frozenset[str] = frozenset(MovementReason.__args__)  # type: ignore[attr-defined]
 

@@ -42,6 +42,18 @@ class ChannelFigures:
         return self.gross - self.refunds - self.fees - self.pph22 - self.commission
 
 
+@dataclass(frozen=True)
+class MemberGoods:
+    """The member's goods held for sale (filled from ``stock/`` by the caller: members does not read stock)."""
+
+    product_ref: str
+    location: str
+    on_hand: int
+    reserved: int
+    available: int
+    channels: dict[str, int]  # "platform:shop_ref" → units offered there
+
+
 @dataclass
 class MemberStatement:
     member_no: str
@@ -53,6 +65,7 @@ class MemberStatement:
     opening_balance: int = 0
     closing_balance: int = 0
     shu: MemberShu | None = None
+    goods: list[MemberGoods] = field(default_factory=list)
 
     @property
     def total(self) -> ChannelFigures:
@@ -170,5 +183,22 @@ caption{{text-align:left;font-weight:600;margin-bottom:.4rem}}</style></head><bo
 <tr><td>Hak anggota periode ini</td><td class="n">{format_idr(statement.total.net)}</td></tr>
 <tr><td>Dibayarkan</td><td class="n">{format_idr(statement.paid_out)}</td></tr>
 <tr><th>Saldo akhir</th><th class="n">{format_idr(statement.closing_balance)}</th></tr></table>
+{_goods_html(statement.goods)}
 {member_shu_html(statement.shu) if statement.shu else ""}</body></html>
 """
+
+
+def _goods_html(goods: list[MemberGoods]) -> str:
+    """The member sees their goods: what the store holds, what buyers have reserved, what each channel offers."""
+    if not goods:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(g.product_ref)}</td><td>{html.escape(g.location)}</td>"
+        + "".join(f'<td class="n">{v}</td>' for v in (g.on_hand, g.reserved, g.available))
+        + f"<td>{html.escape(', '.join(f'{c}: {q}' for c, q in sorted(g.channels.items())) or '-')}</td></tr>"
+        for g in goods
+    )
+    return (
+        "<table><caption>Barang titipan di toko koperasi</caption><tr><th>Produk</th><th>Lokasi</th><th>Stok</th>"
+        f"<th>Dipesan</th><th>Tersedia</th><th>Ditawarkan per kanal</th></tr>{rows}</table>"
+    )

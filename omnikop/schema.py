@@ -10,6 +10,7 @@ import core_mapping.models
 import ledger.models
 import reconciliation.models
 import shu.models
+import stock.models
 from foundation.db import Base
 
 TABLE_MODULES = (
@@ -20,6 +21,7 @@ TABLE_MODULES = (
     ledger.models,
     reconciliation.models,
     shu.models,
+    stock.models,
 )
 
 metadata = Base.metadata

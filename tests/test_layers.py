@@ -21,6 +21,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         {
             "members",
             "reconciliation",
+            "stock",
             "sync",
             "shu",
             "core_mapping",
@@ -30,7 +31,8 @@ ALLOWED: dict[str, frozenset[str]] = {
             "foundation",
         }
     ),  # fmt: skip
-    "members": frozenset({"shu", "core_mapping", "ledger", "foundation"}),
+    "members": frozenset({"shu", "stock", "core_mapping", "ledger", "foundation"}),
+    "stock": frozenset({"sync", "core_mapping", "connectors.base", "ledger", "foundation"}),
     "reconciliation": frozenset({"core_mapping", "ledger", "foundation"}),
     "sync": frozenset({"core_mapping", "connectors.base", "ledger", "foundation"}),
     "shu": frozenset({"ledger", "foundation"}),
@@ -40,7 +42,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "ledger": frozenset({"foundation"}),
     "foundation": frozenset(),
 }
-PACKAGES = ("dags", "omnikop", "members", "reconciliation", "sync", "shu", "core_mapping", "connectors", "ledger",
+PACKAGES = ("dags", "omnikop", "members", "reconciliation", "stock", "sync", "shu", "core_mapping", "connectors", "ledger",
             "foundation")  # fmt: skip
 
 

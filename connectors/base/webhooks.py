@@ -40,6 +40,7 @@ from connectors.base.errors import ConfigError
 from connectors.base.landing import land_page
 from connectors.base.protocol import FetchedPage
 from connectors.base.registry import available_platforms
+from connectors.base.stock_push import StockSource
 from foundation.db import Base, BigIntKey, transaction
 
 log = logging.getLogger("omnikop.webhooks")
@@ -94,6 +95,8 @@ class Receiver:
 
     def __init__(self, engine: Engine, shops: Sequence[PushShop], *, max_body: int = MAX_BODY) -> None:
         self.engine, self.shops, self.max_body = engine, tuple(shops), max_body
+        # Menus with quantities for partner endpoints the platforms pull (Grab's Get Menu); set by the shell.
+        self.stock_source: StockSource | None = None
 
     def shops_of(self, platform: str) -> list[PushShop]:
         return [shop for shop in self.shops if shop.platform == platform]

@@ -12,7 +12,9 @@ replaces an expired token, through ``TokenStore.obtain`` so concurrent workers m
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from connectors.base.auth import AuthSigner, BearerTokenAuth, HttpBasicAuth, WireFormat
@@ -27,7 +29,9 @@ from connectors.gojek.errors import LADDER, TOKEN_LADDER
 PLATFORM = "gojek"
 RATE_LIMIT_PER_SECOND = 5.0  # no published limit (§4.1); stay modest
 TOKEN_PATH = "/oauth2/token"
-DEFAULT_SCOPES = "partner:outlet:read gofood:catalog:read gofood:order:read"
+DEFAULT_SCOPES = (
+    "partner:outlet:read gofood:catalog:read gofood:catalog:write gofood:order:read"  # write: stock_push.py
+)
 
 
 WIRE = WireFormat(headers={"Accept": "application/json"})
@@ -92,3 +96,8 @@ class GojekClient:
 
     def get_catalog(self) -> ApiResponse:
         return self.http.call(Call("GET", f"/integrations/gofood/outlets/{self.outlet_id}/v2/catalog"))
+
+    def update_item_stocks(self, items: Sequence[dict[str, Any]]) -> ApiResponse:
+        """Mark menu items in or out of stock by external id (``connectors/gojek/stock_push.py``)."""
+        path = f"/integrations/gofood/outlets/{self.outlet_id}/v2/menu_item_stocks"
+        return self.http.call(Call("PATCH", path, json=list(items)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from connectors.base.auth import AuthSigner, BearerTokenAuth, NoAuth, WireFormat
 from connectors.base.errors import InvalidPayload
@@ -102,3 +103,8 @@ class GrabClient:
             raise ValueError(f"Grab lists 1 to {MAX_ORDER_IDS} orderIDs per call, not {len(order_ids)}")
         params = {"merchantID": self.merchant_id, "orderIDs": list(order_ids)}
         return self.http.call(Call("GET", "/partner/v1/orders", params))
+
+    def batch_update_menu(self, entities: Sequence[dict[str, Any]]) -> ApiResponse:
+        """Update up to 200 menu items in one call (``connectors/grab/stock_push.py``)."""
+        body = {"merchantID": self.merchant_id, "field": "ITEM", "menuEntities": list(entities)}
+        return self.http.call(Call("PUT", "/partner/v1/batch/menu", json=body))

@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse
 
 from connectors.base.webhooks import Delivery, Receiver, received_page
 from connectors.grab import events
+from connectors.grab.menu import menu_router
 
 PREFIX = "/webhooks/grab"
 TOKEN_TTL = 7 * 86400 - 1  # what Grab's own tokens last (604799 s)
@@ -97,6 +98,8 @@ def router(receiver: Receiver) -> APIRouter:
         page = received_page("orders", push.kind, request.url.path, push.body)
         await receiver.land("grab", [Delivery(push.merchant_id, push.event_id, page)])
         return Response(status_code=200)
+
+    api.include_router(menu_router(receiver))  # Get Menu, pulled by Grab (connectors/grab/menu.py)
 
     @api.post(PREFIX + "/orders")
     async def submit_order(request: Request) -> Response:

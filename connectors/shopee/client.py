@@ -157,3 +157,8 @@ class ShopeeClient:
 
     def get_model_list(self, item_id: str) -> ApiResponse:
         return self.http.call(Call("GET", "/api/v2/product/get_model_list", {"item_id": item_id}))
+
+    def update_stock(self, item_id: str, stock_list: Sequence[dict[str, Any]]) -> ApiResponse:
+        """Set absolute seller stock for up to 50 models of one item (``connectors/shopee/stock_push.py``)."""
+        body = {"item_id": int(item_id), "stock_list": list(stock_list)}
+        return self.http.call(Call("POST", "/api/v2/product/update_stock", json=body))

@@ -23,6 +23,7 @@ from omnikop.cli import (
     sandbox_cmd,
     shops_cmd,
     shu_cmd,
+    stock_cmd,
     sync_cmd,
     webhooks_cmd,
 )
@@ -52,6 +53,7 @@ app.add_typer(demo_cmd.airflow_app, name="airflow")
 app.add_typer(shu_cmd.savings, name="savings")
 app.add_typer(shu_cmd.shu, name="shu")
 app.add_typer(shops_cmd.app, name="shops")
+app.add_typer(stock_cmd.app, name="stock")
 
 
 def main() -> None:

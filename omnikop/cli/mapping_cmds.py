@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from foundation.db import transaction
-from omnikop.cli.common import console, engine
+from omnikop.cli.common import config, console, engine
 
 members = typer.Typer(help="Members: import/export the register, statements, remittances.", no_args_is_help=True)
 mappings = typer.Typer(help="Which member owns each shop and SKU (CSV import/export).", no_args_is_help=True)
@@ -48,12 +48,19 @@ def statement(
     period: str = typer.Option(..., "--period", help="YYYY-MM, or YYYY for a whole year"),
     out: Path = typer.Option(..., "--out", help="HTML file to write"),
 ) -> None:
-    """The member's gross sales per channel, fees, PPh 22, commission, net owed, paid out and balance."""
-    from members.statement import member_statement, render_html
+    """The member's gross sales per channel, fees, PPh 22, commission, net owed, paid out and balance, and their
+    goods in the store (on hand, reserved, available, offered per channel)."""
+    from members.statement import MemberGoods, member_statement, render_html
+    from stock.levels import stock_rows
 
     start, end = period_bounds(period)
     with transaction(engine()) as session:
         figures = member_statement(session, member_no, start, end)
+        figures.goods = [
+            MemberGoods(p.product_ref, p.location, p.on_hand, p.reserved, p.available, row.channels)
+            for row in stock_rows(session, config(), member_no)
+            for p in [row.position]
+        ]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(figures), encoding="utf-8")
     console.print(f"statement for member {member_no}, {start} – {end}: net owed {figures.total.net}, written to {out}")

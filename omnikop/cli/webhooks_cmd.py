@@ -22,14 +22,17 @@ def serve(
     import uvicorn
 
     from connectors.base.webhooks import build_app, platform_routers, receiver_from_config
+    from stock.menu import stock_source
 
     # One line per event (platform, shop, event id, outcome); no header, body or secret is ever logged.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     receiver = receiver_from_config(engine(), config(), max_body=max_body)
+    receiver.stock_source = stock_source(engine(), config())  # Grab's Get Menu (connectors/grab/menu.py)
     console.print(f"omnikop webhook receiver on http://{host}:{port}")
     for platform in sorted(platform_routers()):
         shops = receiver.shops_of(platform)
         console.print(f"  POST /webhooks/{platform}  ({len(shops)} configured shop(s))")
+    console.print("  GET  /webhooks/grab/menu  (Grab's Get Menu: the stock omnikop pushes)")
     if not receiver.shops:
         errors.print("[yellow]warning:[/yellow] no shops in the configuration: every delivery will be refused (401)")
     console.print("Press Ctrl-C to stop.")

@@ -37,6 +37,7 @@ from members.csv_io import import_members
 from omnikop import migrate
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.demo.outputs import write_outputs
+from omnikop.demo.stock import opening_count, pushed_per_platform
 from omnikop.orchestration.airflow_env import AirflowHome
 from reconciliation.models import Variance
 
@@ -151,6 +152,19 @@ def run_demo(
             for dag_id in ("omnikop_ledger_check", "omnikop_reconciliation")
         ]
         _run_dags(console, home, runs, paths, engine)
+        posted = opening_count(engine, world, paths.config, paths.config.parent)
+        console.print(
+            f"      stock: opening count of the mapped products ({posted} adjustment(s) posted), then the push"
+        )
+        _run_dags(
+            console,
+            home,
+            [{"dag_id": "omnikop_stock", "logical_date": run_dates(world)[-1].isoformat()}],
+            paths,
+            engine,
+        )
+        pushed = pushed_per_platform(world)
+        console.print("      stock pushed: " + ", ".join(f"{p} {pushed.get(p, 0)} listing(s)" for p in platforms))
     console.print(f"[5/{steps}] writing outputs to {out}/")
     result = DemoResult()
     result.files, result.bean_check = write_outputs(engine, out)

@@ -85,6 +85,12 @@ def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_noth
     ):
         assert (out / name).stat().st_size > 0, name
     assert "omnikop_ledger_check: success" in first.stdout
+    assert "omnikop_stock: success" in first.stdout
+    pushed = next(line for line in first.stdout.splitlines() if "stock pushed:" in line)
+    # Shopee, GoFood and GrabFood sandboxes receive stock. Tokopedia's demo shops take none: the TikTok shop is mapped
+    # as a whole shop (no SKU to push) and the other uses the legacy API (no stock push).
+    for platform in ("shopee", "gojek", "grab"):
+        assert f"{platform} 0 listing" not in pushed and platform in pushed, pushed
     books = fingerprint(tmp_path)
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from connectors.base.sandbox.listings import Listings
+
 if TYPE_CHECKING:
     from connectors.base.sandbox.discrepancies import Discrepancy
     from connectors.base.sandbox.shape import WorldShape
@@ -202,6 +204,8 @@ class World:
         self._orders_index: tuple[int, dict[tuple[str, str], _ShopOrders]] = (-1, {})
         self._wallet_index: tuple[int, dict[tuple[str, str], list[WalletEntry]]] = (-1, {})
         self._shapes: dict[str, WorldShape] = {}
+        self._products_index: tuple[int, dict[tuple[str, str], list[Product]]] = (-1, {})
+        self.listings = Listings()  # quantities set by the seller's stock pushes (sandbox update endpoints)
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -218,7 +222,13 @@ class World:
         return next(s for s in self.shops if s.platform == platform and s.shop_ref == shop_ref)
 
     def products_of(self, platform: str, shop_ref: str) -> list[Product]:
-        return [p for p in self.products if p.platform == platform and p.shop_ref == shop_ref]
+        """A shop's products; indexed once per catalogue size (stock pushes ask per call, for 10 000s of SKUs)."""
+        if self._products_index[0] != len(self.products):
+            index: dict[tuple[str, str], list[Product]] = {}
+            for product in self.products:
+                index.setdefault((product.platform, product.shop_ref), []).append(product)
+            self._products_index = (len(self.products), index)
+        return list(self._products_index[1].get((platform, shop_ref), []))
 
     def orders_of(self, platform: str, shop_ref: str, as_of: datetime | None = None) -> list[WorldOrder]:
         """Orders of one shop that exist at ``as_of`` (default: the world clock), in generation order."""
@@ -257,7 +267,11 @@ class World:
         return self._orders_index[1]
 
     def stock_of(self, product: Product, as_of: datetime | None = None) -> int:
-        """Available stock: initial, minus goods shipped, plus goods returned (as of the clock)."""
+        """Available stock: what the seller's last push set (minus orders since), else initial, minus goods
+        shipped, plus goods returned (as of the clock)."""
+        shown = self.listings.shown(product.platform, product.shop_ref, product.sku_ref)
+        if shown is not None:
+            return shown
         as_of = as_of or self.as_of
         level = product.initial_stock
         for order in self.orders_of(product.platform, product.shop_ref, as_of):
@@ -267,6 +281,18 @@ class World:
                     level -= line.quantity
             level += order.returned_at_time(as_of).get(product.sku_ref, 0)
         return level
+
+    def place_order(self, platform: str, shop_ref: str, sku_ref: str, quantity: int, at: datetime) -> WorldOrder:
+        """A buyer orders (and pays) on one channel, now: refused with ``OutOfStock`` beyond what it shows."""
+        product = next(p for p in self.products_of(platform, shop_ref) if p.sku_ref == sku_ref)
+        self.listings.take(platform, shop_ref, sku_ref, quantity)
+        shop = self.shop(platform, shop_ref)
+        serial = len(self.orders) + 1
+        line = Line(product, quantity, product.price)
+        events = [(at, "PENDING"), (at, "PAID")]
+        order = WorldOrder(platform, shop, self.shape(platform).order_ref(shop, at, serial), at, (line,), events)
+        self.orders.append(order)
+        return order
 
     # --- generation -------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from connectors.gojek.sandbox import render
 from connectors.gojek.sandbox.auth import GobizAuth, OAuthFailure
 from connectors.gojek.sandbox.emitter import GobizEmitter
 from connectors.gojek.sandbox.shape import GojekWorld
+from connectors.gojek.sandbox.stock import add_stock_routes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,6 +78,8 @@ class GojekSandbox(PlatformSandbox):
             products = self.world.products_of("gojek", outlet_id)
             data = render.catalog(self.world, products, self.world.as_of, set(self.state.faults.corrupt_records))
             return JSONResponse({"success": True, "data": data})
+
+        add_stock_routes(app, self)  # menu_item_stocks (connectors/gojek/sandbox/stock.py)
 
         @app.post("/_sandbox/emit")
         async def emit(request: Request) -> list[dict[str, Any]]:

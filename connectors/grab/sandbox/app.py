@@ -21,6 +21,7 @@ from connectors.grab.sandbox import render
 from connectors.grab.sandbox.auth import GrabAuth, GrabFailure
 from connectors.grab.sandbox.emitter import GrabEmitter
 from connectors.grab.sandbox.shape import GrabWorld
+from connectors.grab.sandbox.stock import add_stock_routes
 
 PAGE_SIZE = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,6 +95,8 @@ class GrabSandbox(PlatformSandbox):
             corrupt = set(self.state.faults.corrupt_records)
             rendered = [render.order(o, self.world.as_of, o.order_ref in corrupt, listed=True) for o in chosen]
             return JSONResponse({"more": more, "orders": rendered})
+
+        add_stock_routes(app, self)  # batch/menu (connectors/grab/sandbox/stock.py)
 
         @app.post("/_sandbox/emit")
         async def emit(request: Request) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from connectors.shopee.sandbox import render
 from connectors.shopee.sandbox.auth import ACCESS_TTL, AuthFailure, ShopeeAuth
 from connectors.shopee.sandbox.consent import ShopeeConsent, add_consent_routes
 from connectors.shopee.sandbox.shape import ShopeeWorld
+from connectors.shopee.sandbox.stock import add_stock_routes
 
 MAX_SPAN = 15 * 86400
 DEFAULT_PAGE_SIZE = 40
@@ -94,6 +95,7 @@ class ShopeeSandbox(PlatformSandbox):
             return envelope(**self.auth.refresh_tokens(shop, str(body.get("refresh_token", ""))))
 
         add_consent_routes(app, self)  # auth_partner (the seller's consent) and auth/token/get
+        add_stock_routes(app, self)  # update_stock (connectors/shopee/sandbox/stock.py)
 
         @app.get("/api/v2/shop/get_shop_info")
         def shop_info(request: Request) -> Response:

@@ -214,3 +214,12 @@ class TikTokClient:
 
     def search_inventory(self, product_ids: Sequence[str]) -> ApiResponse:
         return self._shop_call("POST", "/product/202309/inventory/search", {}, {"product_ids": list(product_ids)})
+
+    def update_inventory(self, product_id: str, skus: Sequence[dict[str, Any]]) -> ApiResponse:
+        """Set absolute quantities of a product's SKUs (``connectors/tokopedia/stock_push.py``)."""
+        path = f"/product/202309/products/{product_id}/inventory/update"
+        return self._shop_call("POST", path, {}, {"skus": list(skus)})
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)

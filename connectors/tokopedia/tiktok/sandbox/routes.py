@@ -25,6 +25,7 @@ from connectors.tokopedia.sandbox.common import (
 )
 from connectors.tokopedia.sandbox.common import ts as unix
 from connectors.tokopedia.tiktok.sandbox import render
+from connectors.tokopedia.tiktok.sandbox.stock import add_stock_routes
 
 if TYPE_CHECKING:
     from connectors.tokopedia.sandbox.app import TokopediaSandbox
@@ -206,6 +207,8 @@ def add_tiktok_routes(app: FastAPI, sandbox: TokopediaSandbox) -> None:
             render.inventory(world, p, world.as_of) for p in world.products_of("tokopedia", shop) if p.item_id in wanted
         ]
         return envelope({"inventory": rows})
+
+    add_stock_routes(app, sandbox, shop_of)  # inventory/update (stock.py)
 
 
 # Body filters of orders/search, every one optional (TikTok's ``Order202309GetOrderListRequestBody``): unix-second

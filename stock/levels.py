@@ -1,0 +1,79 @@
+"""Stock per product across channels: on hand, reserved, buffer, available, oversold and each channel's share.
+
+The table the CLI prints, the member statement shows per member, and the reconciliation report attaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core_mapping.models import Product
+from foundation.config import OmnikopConfig
+from stock.allocation import Position, channel_quantity
+from stock.master import positions
+from stock.models import StockPush
+
+
+@dataclass(frozen=True, slots=True)
+class Pushed:
+    quantity: int  # the last quantity sent
+    state: str  # pending | acknowledged | failed
+    acknowledged: int | None
+    pushed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    position: Position
+    member_no: str | None
+    channels: dict[str, int]  # "platform:shop_ref" → units offered there
+    pushed: dict[str, Pushed] = field(default_factory=dict)  # "platform:shop_ref" → its last push of the product
+
+    def mismatched(self) -> list[str]:
+        """Channels whose acknowledged quantity is not what they are offered now (a push is due or failed)."""
+        return sorted(
+            channel
+            for channel, offered in self.channels.items()
+            if (push := self.pushed.get(channel)) is None
+            or push.state != "acknowledged"
+            or push.acknowledged != _shown(channel, offered)
+        )
+
+
+def _shown(channel: str, quantity: int) -> int:
+    """What a channel can show of ``quantity`` (the pushers' ``shown``: GoFood is in stock or not)."""
+    platform = channel.split(":", 1)[0]
+    return min(quantity, 1) if platform == "gojek" else min(quantity, 9_999_999) if platform == "grab" else quantity
+
+
+def channels_of(config: OmnikopConfig, location: str) -> list[tuple[str, str]]:
+    """The configured shops that sell from ``location``."""
+    return [
+        (shop.platform, shop.shop_ref)
+        for shop in config.shops
+        if config.stock.location_of(shop.platform, shop.shop_ref) == location
+    ]
+
+
+def stock_rows(session: Session, config: OmnikopConfig, member_no: str | None = None) -> list[StockRow]:
+    owners = {product: member for product, member in session.execute(select(Product.product_ref, Product.member_no))}
+    pushed: dict[str, dict[str, Pushed]] = {}
+    for row in session.scalars(select(StockPush)):
+        pushed.setdefault(row.product_ref, {})[f"{row.platform}:{row.shop_ref}"] = Pushed(
+            row.quantity, row.state, row.acknowledged_quantity, row.pushed_at
+        )
+    rows = []
+    for (location, product), position in positions(session, config.stock).items():
+        owner = owners.get(product)
+        if member_no is not None and owner != member_no:
+            continue
+        offered = {
+            f"{platform}:{shop}": channel_quantity(position.available, config.stock.allocation(platform, shop))
+            for platform, shop in channels_of(config, location)
+        }
+        rows.append(StockRow(position, owner, offered, pushed.get(product, {})))
+    return rows
