@@ -249,19 +249,7 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
     for key, (draft, _) in accepted.items():
         if key not in created:
             continue
-        chunk.extend(
-            {
-                "entry_id": created[key],
-                "line_no": number,
-                "account_code": line.account,
-                "side": line.side,
-                "amount": line.amount,
-                "member_no": line.member_no,
-                "shop_ref": line.shop_ref,
-                "tag": line.tag,
-            }
-            for number, line in enumerate(draft.lines, start=1)
-        )
+        chunk.extend(_entry_line_rows(created[key], draft))
         if len(chunk) >= LINES_PER_STATEMENT:
             insert_rows(session, table_of(JournalLine), chunk)
             chunk = []
@@ -273,8 +261,15 @@ def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]
 def _line_rows(accepted: dict[str, tuple[EntryDraft, str]], created: dict[str, int]) -> list[dict[str, object]]:
     """The journal-line rows of the entries just created, in the order the row path writes them."""
     return [
+        row for key, (draft, _) in accepted.items() if key in created for row in _entry_line_rows(created[key], draft)
+    ]
+
+
+def _entry_line_rows(entry_id: int, draft: EntryDraft) -> list[dict[str, object]]:
+    """One entry's lines as ``journal_lines`` rows, numbered from 1 in the draft's order."""
+    return [
         {
-            "entry_id": created[key],
+            "entry_id": entry_id,
             "line_no": number,
             "account_code": line.account,
             "side": line.side,
@@ -283,8 +278,6 @@ def _line_rows(accepted: dict[str, tuple[EntryDraft, str]], created: dict[str, i
             "shop_ref": line.shop_ref,
             "tag": line.tag,
         }
-        for key, (draft, _) in accepted.items()
-        if key in created
         for number, line in enumerate(draft.lines, start=1)
     ]
 
