@@ -29,6 +29,12 @@ def available_platforms() -> list[str]:
     )
 
 
+def platforms_with(module: str) -> list[str]:
+    """The platforms whose folder holds ``<module>.py`` (an optional capability, e.g. ``stock_push``)."""
+    root = connectors_root()
+    return [name for name in available_platforms() if (root / name / f"{module}.py").exists()]
+
+
 def unknown_platform(platform: str) -> str | None:
     """Why ``platform`` cannot be configured (naming the ones that can), or None when a connector exists."""
     names = available_platforms()

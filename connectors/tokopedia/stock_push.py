@@ -21,8 +21,8 @@ from connectors.base.http import parse_json
 from connectors.base.stock_push import PushedPage, PushUnsupported, StockAck, StockTarget, pushed_page
 from connectors.base.windows import Window
 from connectors.tokopedia.connector import TokopediaConnector
-from connectors.tokopedia.pull_tiktok import TikTokPulls
 from connectors.tokopedia.tiktok.client import RATE_LIMIT_PER_SECOND, TikTokClient
+from connectors.tokopedia.tiktok.streams import TikTokPulls
 
 MAX_QUANTITY = 99_999
 SKUS_PER_CALL = 100  # not documented; the sandbox and the benchmark use this bound [I]

@@ -15,7 +15,7 @@ from airflow.sdk import DAG, task
 from airflow.timetables.assets import AssetOrTimeSchedule
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from foundation.config import PLATFORMS
+from foundation.platforms import platforms_with
 from foundation.tenants import DEFAULT, Tenant
 from omnikop.orchestration.assets import ledger_postings, pool_name
 from omnikop.orchestration.dags import START, TAGS, default_args
@@ -37,7 +37,7 @@ def stock_dag(tenant: Tenant = DEFAULT) -> DAG:
         tags=[*TAGS, *tenant.tag, "stock"],
         doc_md=__doc__,
     ) as dag:
-        for platform in PLATFORMS:
+        for platform in platforms_with("stock_push"):  # the channels that take stock pushes
 
             @task(task_id=f"shops_{platform}")
             def shops(platform: str = platform) -> list[str]:
