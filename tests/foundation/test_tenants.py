@@ -89,7 +89,13 @@ def test_dag_folder_namespaces_every_dag_pool_and_asset_per_cooperative(federati
 
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
     assert bag.import_errors == {}
-    per_tenant = {"omnikop_ledger_check", "omnikop_reconciliation", "omnikop_settlement_inbox", "omnikop_shu"}
+    per_tenant = {
+        "omnikop_ledger_check",
+        "omnikop_reconciliation",
+        "omnikop_settlement_inbox",
+        "omnikop_shu",
+        "omnikop_stock",
+    }
     expected = (
         per_tenant
         | {"omnikop_sync_shopee"}
