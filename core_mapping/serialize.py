@@ -85,6 +85,7 @@ def order_from_json(text: str) -> Order:
         platform_status=data.get("platform_status", ""),
         shipped_at=datetime.fromisoformat(data["shipped_at"]) if data.get("shipped_at") else None,
         returned_quantities=tuple((sku, qty) for sku, qty in data.get("returned_quantities", [])),
+        charges=Decimal(data.get("charges") or 0),
     )
 
 

@@ -267,7 +267,7 @@ _ORDER = _DocumentShape(
     pick=lambda data: (
         data["order_ref"],
         intern(data["status"]),
-        _order_gross(data["lines"]),
+        _order_gross(data["lines"]) + to_minor(Decimal(data.get("charges") or 0)),
         data["created_at"],
         data["updated_at"],
     ),

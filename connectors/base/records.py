@@ -92,10 +92,13 @@ class Order:
     shipped_at: datetime | None = None
     # Quantity returned per sku_ref (partial returns); the goods came back to the seller.
     returned_quantities: tuple[tuple[str, int], ...] = ()
+    # What the buyer paid outside the lines, for the order as a whole (GoFood ``takeaway_charges``, packaging):
+    # part of the order's gross, no goods; a settlement splits it with the rest by goods value.
+    charges: Decimal = Decimal(0)
 
     @property
     def gross(self) -> Decimal:
-        return sum((line.amount for line in self.lines), Decimal(0))
+        return sum((line.amount for line in self.lines), Decimal(0)) + self.charges
 
 
 @dataclass(frozen=True, slots=True)

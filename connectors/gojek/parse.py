@@ -68,7 +68,8 @@ def _order(page: LandedPage, header: dict[str, Any], order: dict[str, Any], name
     if not isinstance(items, list) or not items:
         raise BadField("order.order_items", "order has no items", "missing_field")
     lines = [_line(item, f"order_items[{index}]") for index, item in enumerate(items)]
-    lines = _with_promotions(order, lines)
+    takeaway = money(order.get("takeaway_charges") or 0, "order.takeaway_charges", allow_negative=False)
+    lines = _with_promotions(order, lines, takeaway)
     updated = iso_time(header.get("timestamp"), "header.timestamp")
     return Order(
         platform=PLATFORM,
@@ -84,6 +85,7 @@ def _order(page: LandedPage, header: dict[str, Any], order: dict[str, Any], name
         raw=RawRef(page.id, str(order.get("order_number"))),
         platform_status=name.removeprefix("gofood.order."),
         shipped_at=updated if status is OrderStatus.SHIPPED else None,
+        charges=takeaway,  # packaging the eater paid for the order: part of its gross, no goods
     )
 
 
@@ -101,20 +103,13 @@ def _line(item: Any, where: str) -> OrderLine:
     )
 
 
-def _with_promotions(order: dict[str, Any], lines: list[OrderLine]) -> list[OrderLine]:
+def _with_promotions(order: dict[str, Any], lines: list[OrderLine], takeaway: Decimal) -> list[OrderLine]:
     """Order-level promotions as line discounts: Σ price × quantity + ``takeaway_charges`` − ``order_total``,
     spread over the lines in proportion to their value (largest remainder, whole rupiah), so Σ lines =
     ``order_total`` exactly. (An item promotion is already in the item's ``price``.) The inner fields of
     ``applied_promotions`` are not in the documentation read, so they are not read; an order whose money does not
     add up is quarantined, never guessed (README § Orders)."""
     total = money(order.get("order_total"), "order.order_total", allow_negative=False)
-    takeaway = money(order.get("takeaway_charges") or 0, "order.takeaway_charges", allow_negative=False)
-    if takeaway:
-        raise BadField(
-            "order.takeaway_charges",
-            f"{takeaway}: the canonical order has no charge outside its lines, so it is not booked as a sale",
-            "takeaway_charges_not_mapped",
-        )
     values = [line.unit_price * line.quantity for line in lines]
     discount = sum(values, Decimal(0)) + takeaway - total
     if discount < 0:

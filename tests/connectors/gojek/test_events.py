@@ -108,9 +108,12 @@ def test_promotions_spread_over_the_lines_exactly_and_unexplained_money_is_quara
     assert isinstance(order, Order) and order.gross == Decimal(59999)
     assert sum(line.discount for line in order.lines) == Decimal(6001)
     assert all(line.discount == line.discount.to_integral_value() for line in order.lines)
+    (packed,) = parse.parse_page(landed(event("gofood.order.completed", "2026-01-02T04:00:00Z",
+                                              takeaway_charges=2000, order_total=58000)))  # fmt: skip
+    # 56 000 of items + 2 000 of takeaway charges = the 58 000 the eater paid: the charge is in the order's gross.
+    assert isinstance(packed, Order) and (packed.charges, packed.gross) == (Decimal(2000), Decimal(58000))
+    assert sum(line.amount for line in packed.lines) == Decimal(56000)
     cases = {
-        "takeaway_charges_not_mapped": event("gofood.order.completed", "2026-01-02T04:00:00Z", takeaway_charges=2000,
-                                             order_total=56000),
         "unexplained_discount": event("gofood.order.completed", "2026-01-02T04:00:00Z", applied_promotions=[]),
         "order_total_mismatch": event("gofood.order.completed", "2026-01-02T04:00:00Z", order_total=60000),
         "missing_amount": event("gofood.order.completed", "2026-01-02T04:00:00Z", order_total=None),
