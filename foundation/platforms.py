@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import pkgutil
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -20,12 +21,21 @@ def connectors_root() -> Path:
 
 
 def available_platforms() -> list[str]:
-    """Names of the platform folders, sorted; discovered on every call (a scaffolded folder counts at once)."""
+    """Names of the platform folders, sorted. The folder is re-read only when it changes (its mtime moves when a
+    platform folder is added or removed), so a scaffolded folder counts at once, while validating a configuration
+    of 1 000 shops does not list the folder 1 000 times (DAG files parse the configuration)."""
     root = connectors_root()
-    return sorted(
-        module.name
-        for module in pkgutil.iter_modules([str(root)])
-        if module.ispkg and module.name != "base" and (root / module.name / "connector.py").exists()
+    return list(_platforms_in(root, root.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _platforms_in(root: Path, _mtime_ns: int) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            module.name
+            for module in pkgutil.iter_modules([str(root)])
+            if module.ispkg and module.name != "base" and (root / module.name / "connector.py").exists()
+        )
     )
 
 
