@@ -25,7 +25,7 @@ from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World
 from connectors.base.testing.harness import Harness
-from connectors.base.testing.truth import parsed_summary
+from connectors.base.testing.truth import mismatch, parsed_summary
 from connectors.base.tokens import TokenStore
 from connectors.base.windows import Window
 from foundation.db import Base, make_engine, transaction
@@ -218,7 +218,7 @@ class PullConformance:
         with transaction(env.engine) as session:
             page_ids = [row.id for row in session.query(RawPage).filter(RawPage.stream == "orders")]
         records, rejected = env.parse(connector, page_ids)
-        assert not rejected and parsed_summary(records, "orders") == env.truth(shop, "orders")
+        assert not (why := mismatch(records, rejected, "orders", env.truth(shop, "orders"))), why
 
     # --- faults ------------------------------------------------------------------------------------------
 
@@ -243,7 +243,7 @@ class PullConformance:
         connector = env.connector(shop)
         for stream in self.fault_streams():
             records, rejected, _ = env.pull(connector, stream, env.window())
-            assert not rejected and parsed_summary(records, stream) == env.truth(shop, stream), stream
+            assert not (why := mismatch(records, rejected, stream, env.truth(shop, stream))), why
         if marker:
             assert env.faults_seen(marker) >= 1, f"fault {marker} was never injected"
 
@@ -256,7 +256,7 @@ class PullConformance:
         stream = self.fault_streams()[0]
         for _ in range(3):  # a stream of one or two calls per pull needs a second pull to reach the expiry
             records, rejected, _ = env.pull(connector, stream, env.window())
-            assert not rejected and parsed_summary(records, stream) == env.truth(shop, stream)
+            assert not (why := mismatch(records, rejected, stream, env.truth(shop, stream))), why
             if env.faults_seen("expire_token"):
                 break
         assert self.harness.token_grants(env.sandbox) == grants + 1

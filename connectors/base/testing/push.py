@@ -33,7 +33,7 @@ from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World, WorldConfig
 from connectors.base.settlement_files import import_settlement_file
 from connectors.base.testing.conformance import FAST_BUDGET
-from connectors.base.testing.truth import Summary, parsed_summary, world_summary
+from connectors.base.testing.truth import Summary, mismatch, parsed_summary, world_summary
 from connectors.base.tokens import TokenStore
 from connectors.base.webhooks import PushEvent, PushShop, Receiver, build_app
 from foundation.db import make_engine, transaction
@@ -185,7 +185,7 @@ class PushConformance:
         results = env.deliver(shop, forged=6, reorder=True, seed=3)  # forged copies interleaved with real ones
         assert sorted(r.status for r in results if r.forged) == [401] * 6
         records, rejected = env.process(shop)
-        assert not rejected and parsed_summary(records, "orders") == env.truth(shop, "orders")
+        assert not (why := mismatch(records, rejected, "orders", env.truth(shop, "orders"))), why
 
     def test_oversize_bodies_are_refused_with_413(self, env: PushEnv) -> None:
         shop = self.harness.shops(env.world)[0]
@@ -210,7 +210,7 @@ class PushConformance:
         retried = env.deliver(shop)  # the platform retries what was not acknowledged
         assert all(r.status == 200 for r in retried)
         records, rejected = env.process(shop)
-        assert not rejected and parsed_summary(records, "orders") == env.truth(shop, "orders")
+        assert not (why := mismatch(records, rejected, "orders", env.truth(shop, "orders"))), why
 
     def test_secrets_and_personal_data_never_reach_logs_or_landing(
         self, env: PushEnv, caplog: pytest.LogCaptureFixture

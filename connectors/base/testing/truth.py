@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from connectors.base.records import Order, Parsed, Settlement, StockLevel, WalletMovement
+from connectors.base.records import Order, Parsed, Rejected, Settlement, StockLevel, WalletMovement
 from connectors.base.sandbox.world import World
 
 Summary = dict[str, object]
@@ -71,3 +71,20 @@ def _int(amount: Decimal) -> int:
     if amount != amount.to_integral_value():
         raise AssertionError(f"amount {amount} has a fraction of a rupiah")
     return int(amount)
+
+
+def mismatch(records: Iterable[Parsed], rejected: Iterable[Rejected], stream: str, truth: Summary) -> str:
+    """Why parsed records differ from the ground truth ('' when they match): the first rejections and the
+    documents missing, extra or different, so a failing kit check says what went wrong, not only that it did."""
+    problems = [f"rejected {r.record_key}: {r.reason} ({r.message})" for r in list(rejected)[:5]]
+    parsed = parsed_summary(records, stream)
+    if parsed != truth:
+        missing = sorted(str(k) for k in truth.keys() - parsed.keys())
+        extra = sorted(str(k) for k in parsed.keys() - truth.keys())
+        different = sorted(
+            f"{k}: {parsed[k]} != {truth[k]}" for k in parsed.keys() & truth.keys() if parsed[k] != truth[k]
+        )
+        for label, items in (("missing", missing), ("extra", extra), ("different", different)):
+            if items:
+                problems.append(f"{label} ({len(items)}): {', '.join(items[:5])}")
+    return "; ".join(f"{stream}: {p}" for p in problems)
