@@ -12,18 +12,14 @@ Tokens last 7 days and are reused until they expire (§5.1).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from connectors.base.auth import AuthSigner, BearerTokenAuth, NoAuth, WireFormat
-from connectors.base.errors import InvalidPayload
-from connectors.base.http import ApiResponse, Call, HttpClient
+from connectors.base.auth import WireFormat
+from connectors.base.client_credentials import ClientCredentialsClient, TokenEndpoint
+from connectors.base.http import ApiResponse, Call
 from connectors.base.protocol import ConnectorContext
-from connectors.base.ratelimit import shared_limiter
-from connectors.base.token_lifecycle import TokenLifecycle
-from connectors.base.tokens import TokenPair
 from connectors.grab.errors import LADDER, TOKEN_LADDER
 
 PLATFORM = "grab"
@@ -42,55 +38,20 @@ WIRE = WireFormat(headers={"Accept": "application/json", "Content-Type": "applic
 
 class GrabClient:
     def __init__(self, context: ConnectorContext) -> None:
-        connection = context.connection
         self.context, self.merchant_id = context, context.shop_ref
-        base_url = connection.require("host")
-        self.client_id, self._client_secret = connection.require("login"), connection.require("password")
-        self.scope = str(connection.extra.get("scope") or scope_for(context.flavor))
-        # Reuse a stored token only with the credentials and scope that obtained it (never store the secret).
-        self._grantee = hashlib.sha256(f"{self.client_id}:{self._client_secret}:{self.scope}".encode()).hexdigest()[:24]
-        common = {"timeout": context.timeout, "budget": context.budget, "secrets": connection.secret_values()}
-        rate = float(connection.extra.get("rate_limit_per_second") or RATE_LIMIT_PER_SECOND)
-        self.tokens = TokenLifecycle(context.tokens, self._grant, ours=self._ours)
-        self.access_token = self.tokens.access_token
-        self.http = HttpClient(
+        self.scope = str(context.connection.extra.get("scope") or scope_for(context.flavor))
+        # Grab takes the client id and secret in the JSON body, beside grant_type and scope (§5.1).
+        oauth = ClientCredentialsClient(
             PLATFORM,
-            base_url,
-            signer=AuthSigner(base_url, BearerTokenAuth(self.access_token), WIRE),
-            interpreter=LADDER,
-            limiter=shared_limiter(PLATFORM, rate),
-            refresh_token=self.tokens.refresh_after_rejection,
-            sleep=context.sleep,
-            **common,
+            context,
+            scope=self.scope,
+            token_endpoint=TokenEndpoint(TOKEN_PATH, TOKEN_LADDER, WIRE, basic_auth=False),
+            api_wire=WIRE,
+            api_ladder=LADDER,
+            rate_limit_per_second=RATE_LIMIT_PER_SECOND,
         )
-        oauth_url = str(connection.extra.get("oauth_url") or base_url)
-        self.auth_http = HttpClient(
-            PLATFORM,
-            oauth_url,
-            signer=AuthSigner(oauth_url, NoAuth(), WIRE),
-            interpreter=TOKEN_LADDER,
-            sleep=context.sleep,
-            **common,
-        )
-
-    # --- tokens ------------------------------------------------------------------------------------------
-
-    def _ours(self, pair: TokenPair) -> bool:
-        return pair.extra.get("grantee") == self._grantee
-
-    def _grant(self, _stored: TokenPair | None) -> TokenPair:
-        body = {
-            "client_id": self.client_id,
-            "client_secret": self._client_secret,
-            "grant_type": "client_credentials",
-            "scope": self.scope,
-        }
-        data = self.auth_http.call(Call("POST", TOKEN_PATH, json=body)).data
-        token, expires_in = data.get("access_token"), data.get("expires_in")
-        if not token or not isinstance(expires_in, int):
-            raise InvalidPayload("token response lacks access_token/expires_in", platform=PLATFORM, endpoint=TOKEN_PATH)
-        expires_at = datetime.now(UTC) + timedelta(seconds=expires_in)
-        return TokenPair(str(token), expires_at, extra={"grantee": self._grantee})
+        self.http, self.auth_http = oauth.http, oauth.auth_http
+        self.tokens, self.access_token = oauth.tokens, oauth.access_token
 
     # --- endpoints ---------------------------------------------------------------------------------------
 
