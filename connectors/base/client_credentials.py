@@ -39,6 +39,17 @@ class TokenEndpoint:
     basic_auth: bool
 
 
+@dataclass(frozen=True)
+class ClientCredentialsApi:
+    """A platform's API as this client needs it: its token endpoint, and how its own calls look and fail."""
+
+    platform: str
+    token_endpoint: TokenEndpoint
+    wire: WireFormat
+    ladder: Interpreter
+    rate_limit_per_second: float  # the default; the connection's extra ``rate_limit_per_second`` wins
+
+
 def grantee(client_id: str, client_secret: str, scope: str) -> str:
     """Who a token was granted to, told apart without storing (or revealing) the secret."""
     return hashlib.sha256(f"{client_id}:{client_secret}:{scope}".encode()).hexdigest()[:24]
@@ -49,18 +60,9 @@ class ClientCredentialsClient:
     token endpoint. Connection fields: ``host`` (the API), ``login``/``password`` (client id/secret), extra
     ``oauth_url`` (the token endpoint's base; defaults to ``host``) and ``rate_limit_per_second``."""
 
-    def __init__(
-        self,
-        platform: str,
-        context: ConnectorContext,
-        *,
-        scope: str,
-        token_endpoint: TokenEndpoint,
-        api_wire: WireFormat,
-        api_ladder: Interpreter,
-        rate_limit_per_second: float,
-    ) -> None:
+    def __init__(self, api: ClientCredentialsApi, context: ConnectorContext, scope: str) -> None:
         connection = context.connection
+        platform, token_endpoint = api.platform, api.token_endpoint
         self.platform, self.scope, self.token_endpoint = platform, scope, token_endpoint
         base_url = connection.require("host")
         self._client_id, self._client_secret = connection.require("login"), connection.require("password")
@@ -71,14 +73,14 @@ class ClientCredentialsClient:
             "secrets": connection.secret_values(),
             "sleep": context.sleep,
         }
-        rate = float(connection.extra.get("rate_limit_per_second") or rate_limit_per_second)
+        rate = float(connection.extra.get("rate_limit_per_second") or api.rate_limit_per_second)
         self.tokens = TokenLifecycle(context.tokens, self._grant, ours=self._ours)
         self.access_token = self.tokens.access_token
         self.http = HttpClient(
             platform,
             base_url,
-            signer=AuthSigner(base_url, BearerTokenAuth(self.access_token), api_wire),
-            interpreter=api_ladder,
+            signer=AuthSigner(base_url, BearerTokenAuth(self.access_token), api.wire),
+            interpreter=api.ladder,
             limiter=shared_limiter(platform, rate),
             refresh_token=self.tokens.refresh_after_rejection,
             **common,

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from connectors.base.auth import WireFormat
-from connectors.base.client_credentials import ClientCredentialsClient, TokenEndpoint
+from connectors.base.client_credentials import ClientCredentialsApi, ClientCredentialsClient, TokenEndpoint
 from connectors.base.http import ApiResponse, Call
 from connectors.base.protocol import ConnectorContext
 from connectors.gojek.errors import LADDER, TOKEN_LADDER
@@ -34,21 +34,16 @@ WIRE = WireFormat(headers={"Accept": "application/json"})
 TOKEN_WIRE = WireFormat(
     content_type="application/x-www-form-urlencoded", body=lambda form: urlencode(form or {}).encode()
 )
+API = ClientCredentialsApi(
+    PLATFORM, TokenEndpoint(TOKEN_PATH, TOKEN_LADDER, TOKEN_WIRE, basic_auth=True), WIRE, LADDER, RATE_LIMIT_PER_SECOND
+)
 
 
 class GojekClient:
     def __init__(self, context: ConnectorContext) -> None:
         self.context, self.outlet_id = context, context.shop_ref
         self.scopes = str(context.connection.extra.get("scopes") or DEFAULT_SCOPES)
-        oauth = ClientCredentialsClient(
-            PLATFORM,
-            context,
-            scope=self.scopes,
-            token_endpoint=TokenEndpoint(TOKEN_PATH, TOKEN_LADDER, TOKEN_WIRE, basic_auth=True),
-            api_wire=WIRE,
-            api_ladder=LADDER,
-            rate_limit_per_second=RATE_LIMIT_PER_SECOND,
-        )
+        oauth = ClientCredentialsClient(API, context, self.scopes)
         self.http, self.auth_http = oauth.http, oauth.auth_http
         self.tokens, self.access_token = oauth.tokens, oauth.access_token
 

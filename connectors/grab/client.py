@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from connectors.base.auth import WireFormat
-from connectors.base.client_credentials import ClientCredentialsClient, TokenEndpoint
+from connectors.base.client_credentials import ClientCredentialsApi, ClientCredentialsClient, TokenEndpoint
 from connectors.base.http import ApiResponse, Call
 from connectors.base.protocol import ConnectorContext
 from connectors.grab.errors import LADDER, TOKEN_LADDER
@@ -34,22 +34,17 @@ def scope_for(flavor: str | None) -> str:
 
 # JSON is the only content type Grab supports; it wants both headers on every call.
 WIRE = WireFormat(headers={"Accept": "application/json", "Content-Type": "application/json"}, content_type=None)
+# The client id and secret go in the JSON body, beside grant_type and scope (§5.1).
+API = ClientCredentialsApi(
+    PLATFORM, TokenEndpoint(TOKEN_PATH, TOKEN_LADDER, WIRE, basic_auth=False), WIRE, LADDER, RATE_LIMIT_PER_SECOND
+)
 
 
 class GrabClient:
     def __init__(self, context: ConnectorContext) -> None:
         self.context, self.merchant_id = context, context.shop_ref
         self.scope = str(context.connection.extra.get("scope") or scope_for(context.flavor))
-        # Grab takes the client id and secret in the JSON body, beside grant_type and scope (§5.1).
-        oauth = ClientCredentialsClient(
-            PLATFORM,
-            context,
-            scope=self.scope,
-            token_endpoint=TokenEndpoint(TOKEN_PATH, TOKEN_LADDER, WIRE, basic_auth=False),
-            api_wire=WIRE,
-            api_ladder=LADDER,
-            rate_limit_per_second=RATE_LIMIT_PER_SECOND,
-        )
+        oauth = ClientCredentialsClient(API, context, self.scope)
         self.http, self.auth_http = oauth.http, oauth.auth_http
         self.tokens, self.access_token = oauth.tokens, oauth.access_token
 

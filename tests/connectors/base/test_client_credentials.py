@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from connectors.base.auth import WireFormat
-from connectors.base.client_credentials import ClientCredentialsClient, TokenEndpoint, grantee
+from connectors.base.client_credentials import ClientCredentialsApi, ClientCredentialsClient, TokenEndpoint, grantee
 from connectors.base.connection import connection_json, parse_connection
 from connectors.base.errors import InvalidPayload
 from connectors.base.http import Call
@@ -69,14 +69,9 @@ def client(url: str, tmp_path: Path, *, basic_auth: bool, secret: str = "s3cret-
     Base.metadata.create_all(engine)
     spec = parse_connection("cc", connection_json(conn_type="cc", host=url, login="client-1", password=secret))
     endpoint = TokenEndpoint("/oauth/token", LADDER, FORM if basic_auth else WireFormat(), basic_auth=basic_auth)
+    api = ClientCredentialsApi("cc", endpoint, WireFormat(), LADDER, rate_limit_per_second=1000)
     return ClientCredentialsClient(
-        "cc",
-        ConnectorContext("shop-1", spec, TokenStore(engine, "cc", "shop-1")),
-        scope="read write",
-        token_endpoint=endpoint,
-        api_wire=WireFormat(),
-        api_ladder=LADDER,
-        rate_limit_per_second=1000,
+        api, ConnectorContext("shop-1", spec, TokenStore(engine, "cc", "shop-1")), "read write"
     )
 
 
