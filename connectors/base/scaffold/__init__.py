@@ -6,6 +6,11 @@ needs (the Airflow connection form, the receivable account and its chart row), s
 configured and synced into the ledger with no edit outside the folder. It passes the structural conformance
 tests and carries TODO markers for everything the real platform needs (its auth and signing, every stream,
 its error table). Its full conformance test is skipped with a reason until the TODOs are done.
+
+It is built the way the real connectors are, so that finishing it means declaring, not writing loops: its streams
+are ``Stream``/``Part``/``Endpoint`` declarations (``streams.py``) run by ``StreamRunner``, its errors a table for
+``StatusLadder`` (``errors.py``), its auth the shared ``AuthSigner`` with ``BearerTokenAuth``. It has no page
+loop, interpreter or signer of its own.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ running beside this one never see a half-written connector.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import re
@@ -35,6 +36,25 @@ PACKAGES = ("connectors", "core_mapping", "ledger", "omnikop")
 NAME = "scaffoldtest"
 # The sandbox's world (``omnikop sandbox serve`` options): two shops, three orders a day for three days.
 WORLD = ("--seed", "7", "--days", "3", "--orders-per-day", "3")
+# Built from a sandbox shop's connection: what the scaffolded connector's client and streams are made of.
+WIRING = f"""
+from connectors.base.auth import AuthSigner
+from connectors.base.connection import connection_json, parse_connection
+from connectors.base.ladder import StatusLadder
+from connectors.base.protocol import ConnectorContext
+from connectors.base.sandbox.world import World, WorldConfig
+from connectors.base.streams import Stream
+from connectors.{NAME}.connector import CONNECTOR
+from connectors.{NAME}.sandbox import SANDBOX
+
+sandbox = SANDBOX(World.generate(WorldConfig(days=1, orders_per_day=2, platforms=("{NAME}",))))
+shop = sandbox.shop_refs()[0]
+spec = parse_connection("wiring", connection_json(**sandbox.connection_for(shop, "http://127.0.0.1:9")))
+connector = CONNECTOR(ConnectorContext(shop, spec, None))
+http = connector.client.http
+print(type(http.signer) is AuthSigner, type(http.interpreter) is StatusLadder, "/".join(sorted(connector.declared)),
+      all(isinstance(stream, Stream) for stream in connector.declared.values()))
+"""
 BANNER_SHOP = re.compile(r"^\s*shop (\S+): login=(\S+) password=(\S+)")
 
 
@@ -108,6 +128,31 @@ def test_a_scaffolded_connector_is_discovered_and_its_generated_tests_pass(scaff
     assert "7 passed, 18 skipped" in tests.stdout  # structure + both streams pass; the full kit waits for the TODOs
     again = run(root, OMNIKOP, "connector", "new", NAME)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_the_scaffolded_connector_declares_streams_for_the_runner_and_owns_no_loop_signer_or_interpreter(
+    scaffolded: Path,
+):
+    folder = scaffolded / "connectors" / NAME
+    sources = {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8") for path in folder.rglob("*.py")}
+    for path, source in sources.items():
+        tree = ast.parse(source)
+        loops = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.While)]
+        assert loops == [], f"{path}: a while loop at lines {loops}; paging is the runner's"
+        own = [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+               and re.search(r"(Signer|Interpreter|Paginator)$", node.name)]  # fmt: skip
+        assert own == [], f"{path} defines {own}; the shared ones serve"
+        for method in ("def interpret(", "def sign(", ".advance(", "FetchedPage("):
+            assert method not in source, f"{path} has {method!r}: the ladder/signer/runner does that"
+    connector, streams, errors, client = (
+        sources[name] for name in ("connector.py", "streams.py", "errors.py", "client.py")
+    )
+    assert "StreamRunner(PLATFORM" in connector and "self.runner.pull(self.declared[stream]" in connector
+    assert all(word in streams for word in ("Stream(", "Part(", "Endpoint(", "PageNumberPaginator("))
+    assert "LADDER = StatusLadder(" in errors and "CODES: CodeTable" in errors
+    assert "AuthSigner(" in client and "interpreter=LADDER" in client
+    wired = run(scaffolded, sys.executable, "-c", WIRING)
+    assert wired.stdout.split() == ["True", "True", "orders/settlements", "True"], wired.stderr
 
 
 def test_the_declaration_gives_the_platform_its_connection_type_receivable_and_chart_row(scaffolded: Path):
