@@ -1,8 +1,10 @@
-"""The stock across channels as the reconciliation report shows it: ``stock.levels`` rows flattened into the
-report's plain ``StockLevelRow``s, one per product, location and channel.
+"""The stock across channels as the reports show it: ``stock.levels`` rows flattened into the reconciliation
+report's plain ``StockLevelRow``s (one per product, location and channel), and a member's goods for the member
+statement.
 
-This lives in the shell because it joins two layers that may not know each other: reconciliation may not import
-``stock`` (tests/test_layers.py), so the CLI and the reconciliation DAG compute the rows here and pass them in.
+This lives in the shell because it joins layers that may not know each other: reconciliation may not import
+``stock`` (tests/test_layers.py), and members does not read stock, so the CLI, the reconciliation DAG and the
+demo compute the rows here and pass them in.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from foundation.config import OmnikopConfig
+from members.statement import MemberGoods
 from reconciliation.report.stock_levels import NO_PUSH, StockLevelRow
 from stock.levels import StockRow, stock_rows
 
@@ -44,3 +47,12 @@ def _flatten(row: StockRow) -> list[StockLevelRow]:
             )
         )
     return flat
+
+
+def member_goods(session: Session, config: OmnikopConfig, member_no: str) -> list[MemberGoods]:
+    """The member's goods held for sale: on hand, reserved, available and each channel's offer."""
+    return [
+        MemberGoods(p.product_ref, p.location, p.on_hand, p.reserved, p.available, row.channels)
+        for row in stock_rows(session, config, member_no)
+        for p in [row.position]
+    ]
