@@ -44,6 +44,7 @@ bench: venv
 	$(VENV)/bin/python bench/dag_parse.py
 	$(VENV)/bin/python bench/shu.py
 	$(VENV)/bin/python bench/recon.py
+	$(VENV)/bin/python bench/stock_push.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

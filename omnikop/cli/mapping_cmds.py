@@ -50,17 +50,13 @@ def statement(
 ) -> None:
     """The member's gross sales per channel, fees, PPh 22, commission, net owed, paid out and balance, and their
     goods in the store (on hand, reserved, available, offered per channel)."""
-    from members.statement import MemberGoods, member_statement, render_html
-    from stock.levels import stock_rows
+    from members.statement import member_statement, render_html
+    from omnikop.stock_report import member_goods
 
     start, end = period_bounds(period)
     with transaction(engine()) as session:
         figures = member_statement(session, member_no, start, end)
-        figures.goods = [
-            MemberGoods(p.product_ref, p.location, p.on_hand, p.reserved, p.available, row.channels)
-            for row in stock_rows(session, config(), member_no)
-            for p in [row.position]
-        ]
+        figures.goods = member_goods(session, config(), member_no)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(figures), encoding="utf-8")
     console.print(f"statement for member {member_no}, {start} – {end}: net owed {figures.total.net}, written to {out}")

@@ -143,14 +143,16 @@ def report(
     as_of: str = typer.Option(None, "--as-of", help="match as on this day (default: today)"),
 ) -> None:
     """Run the matching, then write the period's report: HTML (for reading), XLSX (for Excel), one CSV per table."""
+    from omnikop.stock_report import stock_level_rows
     from reconciliation.report.write import write_report
     from reconciliation.run import run_reconciliation
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"period {period!r} is not YYYY-MM", param_hint="--period")
+    settings = config()
     with transaction(engine()) as session:
-        result = run_reconciliation(session, config(), _as_of(as_of))
-        files = write_report(session, config(), result, period, out)
+        result = run_reconciliation(session, settings, _as_of(as_of))
+        files = write_report(session, settings, result, period, out, stock_level_rows(session, settings))
     console.print(f"reconciliation report for {period} written to {out}:")
     for path in files:
         console.print(f"  {path}")

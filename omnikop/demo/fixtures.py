@@ -26,20 +26,32 @@ def members_csv(world: World) -> str:
     return out.getvalue()
 
 
-def mappings_csv(world: World, *, platforms: Iterable[str] | None = None, omit_skus: Iterable[str] = ()) -> str:
-    """Mappings for the world's shops; ``omit_skus`` leaves those SKU rows out (to show quarantine + replay)."""
+def mappings_csv(
+    world: World,
+    *,
+    platforms: Iterable[str] | None = None,
+    omit_skus: Iterable[str] = (),
+    sku_mapped: Iterable[tuple[str, str]] = (),
+) -> str:
+    """Mappings for the world's shops; ``omit_skus`` leaves those SKU rows out (to show quarantine + replay);
+    ``sku_mapped`` (platform, shop_ref): single-member shops whose SKUs are mapped too (see ``mapping_rows``)."""
     omitted = set(omit_skus)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(MAPPING_COLUMNS)
-    for row in mapping_rows(world, platforms=platforms):
+    for row in mapping_rows(world, platforms=platforms, sku_mapped=sku_mapped):
         if row[3] not in omitted:
             writer.writerow(row)
     return out.getvalue()
 
 
-def mapping_rows(world: World, *, platforms: Iterable[str] | None = None) -> list[list[str]]:
+def mapping_rows(
+    world: World, *, platforms: Iterable[str] | None = None, sku_mapped: Iterable[tuple[str, str]] = ()
+) -> list[list[str]]:
+    """A single-member shop maps as a whole; one in ``sku_mapped`` also maps each SKU to its product, which is
+    what lets omnikop push that shop's stock (only SKU-mapped products have a stock to push)."""
     wanted = set(platforms or world.config.platforms)
+    per_sku = set(sku_mapped)
     rows: list[list[str]] = []
     for shop in world.shops:
         if shop.platform not in wanted:
@@ -60,7 +72,8 @@ def mapping_rows(world: World, *, platforms: Iterable[str] | None = None) -> lis
                     "",
                 ]
             )
-            continue
+            if (shop.platform, shop.shop_ref) not in per_sku:
+                continue
         for product in world.products_of(shop.platform, shop.shop_ref):
             rows.append(
                 [

@@ -13,18 +13,21 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from core_mapping.quarantine import open_items
+from foundation.config import OmnikopConfig
 from foundation.db import transaction
 from ledger.export_beancount import write_beancount
 from ledger.export_csv import write_journal_csv
 from ledger.models import Member
 from ledger.reports import trial_balance
 from members.statement import member_statement, render_html
+from omnikop.stock_report import member_goods
 
 EVERYTHING = (date(2000, 1, 1), date(2100, 12, 31))
 
 
-def write_outputs(engine: Engine, out: Path) -> tuple[list[Path], str]:
-    """Write every output under ``out``; return the paths and the bean-check verdict."""
+def write_outputs(engine: Engine, out: Path, config: OmnikopConfig | None = None) -> tuple[list[Path], str]:
+    """Write every output under ``out``; return the paths and the bean-check verdict. With ``config`` the member
+    statements list each member's goods in the store (stock per product and channel)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "statements").mkdir(exist_ok=True)
     files: list[Path] = []
@@ -47,7 +50,10 @@ def write_outputs(engine: Engine, out: Path) -> tuple[list[Path], str]:
         files.append(books)
         for member_no in session.scalars(select(Member.member_no).order_by(Member.member_no)):
             path = out / "statements" / f"member-{member_no}.html"
-            path.write_text(render_html(member_statement(session, member_no, *EVERYTHING)), encoding="utf-8")
+            figures = member_statement(session, member_no, *EVERYTHING)
+            if config is not None:
+                figures.goods = member_goods(session, config, member_no)
+            path.write_text(render_html(figures), encoding="utf-8")
             files.append(path)
         path = out / "quarantine.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:

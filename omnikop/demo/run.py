@@ -37,7 +37,7 @@ from members.csv_io import import_members
 from omnikop import migrate
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.demo.outputs import write_outputs
-from omnikop.demo.stock import opening_count, pushed_per_platform
+from omnikop.demo.stock import acknowledged_per_channel, opening_count, pushed_per_platform, sku_mapped_shops
 from omnikop.orchestration.airflow_env import AirflowHome
 from reconciliation.models import Variance
 
@@ -52,6 +52,7 @@ DEMO_WORLD = WorldConfig(
     start=date(2026, 10, 1),
     discrepancies=True,
     platforms=(*PLATFORMS, "store"),
+    stock_limited=True,  # one true stock per product across channels (never binding here: same orders)
 )
 BANK_ACCOUNT = "bca-operasional"
 ALERT_OPEN_AMOUNT = 10_000_000  # above the injected discrepancies, so the demo's reconciliation run passes
@@ -86,6 +87,7 @@ class DemoResult:
     counts: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     bean_check: str = ""
+    pushed: dict[str, int] = field(default_factory=dict)  # "platform:shop_ref" → SKUs whose push it acknowledged
 
 
 def demo_world() -> World:
@@ -147,28 +149,34 @@ def run_demo(
             for run_after in run_dates(world)
             for platform in platforms
         ]
-        runs += [
-            {"dag_id": dag_id, "logical_date": run_dates(world)[-1].isoformat()}
-            for dag_id in ("omnikop_ledger_check", "omnikop_reconciliation")
-        ]
+        runs.append({"dag_id": "omnikop_ledger_check", "logical_date": run_dates(world)[-1].isoformat()})
         _run_dags(console, home, runs, paths, engine)
         posted = opening_count(engine, world, paths.config, paths.config.parent)
         console.print(
-            f"      stock: opening count of the mapped products ({posted} adjustment(s) posted), then the push"
+            f"      stock: opening count of the mapped products ({posted} adjustment(s) posted), then the push;"
+            " the reconciliation report after it shows the stock per product and channel"
         )
         _run_dags(
             console,
             home,
-            [{"dag_id": "omnikop_stock", "logical_date": run_dates(world)[-1].isoformat()}],
+            [
+                {"dag_id": dag_id, "logical_date": run_dates(world)[-1].isoformat()}
+                for dag_id in ("omnikop_stock", "omnikop_reconciliation")
+            ],
             paths,
             engine,
         )
         pushed = pushed_per_platform(world)
-        console.print("      stock pushed: " + ", ".join(f"{p} {pushed.get(p, 0)} listing(s)" for p in platforms))
+        channels = [p for p in platforms if pushed.get(p)]
+        console.print(
+            f"      stock pushed to {len(channels)} channels: "
+            + ", ".join(f"{p} {pushed.get(p, 0)} listing(s)" for p in platforms)
+        )
     console.print(f"[5/{steps}] writing outputs to {out}/")
     result = DemoResult()
-    result.files, result.bean_check = write_outputs(engine, out)
+    result.files, result.bean_check = write_outputs(engine, out, load_config(paths.config))
     result.counts = _counts(engine)
+    result.pushed = acknowledged_per_channel(engine)
     engine.dispose()
     console.print(_summary(result))
     console.print(f"bean-check: {result.bean_check}")
@@ -284,7 +292,8 @@ def _configure(paths: DemoPaths, world: World, platforms: list[str], engine) -> 
     paths.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     with transaction(engine) as session:
         import_members(session, io.StringIO(members_csv(world)), "demo members")
-        import_mappings(session, io.StringIO(mappings_csv(world, platforms=platforms)), "demo mappings")
+        mappings = mappings_csv(world, platforms=platforms, sku_mapped=sku_mapped_shops(world))
+        import_mappings(session, io.StringIO(mappings), "demo mappings")
         # The sandboxes are new on every demo run, so tokens they issued last time mean nothing to them now.
         session.execute(delete(StoredToken).where(StoredToken.platform.in_(platforms)))
         _import_bank_statement(session, paths, world, platforms)
@@ -351,4 +360,6 @@ def _summary(result: DemoResult) -> Table:
     table.add_column("count", justify="right")
     for name, value in result.counts.items():
         table.add_row(name, f"{value:,}".replace(",", "."))
+    for channel, skus in result.pushed.items():
+        table.add_row(f"stock pushed, acknowledged: {channel}", f"{skus:,}".replace(",", "."))
     return table

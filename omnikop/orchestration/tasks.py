@@ -142,6 +142,7 @@ def reconcile_and_report(run_after: datetime) -> dict[str, Any]:
     from foundation.db import make_engine, transaction
     from ledger.money import format_idr
     from ledger.posting import BUSINESS_TIMEZONE
+    from omnikop.stock_report import stock_level_rows
     from reconciliation.report.write import write_report
     from reconciliation.run import open_amount, run_reconciliation
 
@@ -152,7 +153,8 @@ def reconcile_and_report(run_after: datetime) -> dict[str, Any]:
     try:
         with transaction(engine) as session:
             result = run_reconciliation(session, config, as_of=day)
-            files = write_report(session, config, result, period, Path(config.reconciliation.report_dir))
+            stock = stock_level_rows(session, config)
+            files = write_report(session, config, result, period, Path(config.reconciliation.report_dir), stock)
             still_open = open_amount(session)
     finally:
         engine.dispose()

@@ -26,6 +26,7 @@ ORDER = (
     "balances",
     "withdrawals",
     "bank_lines",
+    "stock_levels",
     "stock",
     "ledger",
     "audit",
@@ -125,7 +126,8 @@ def _table(name: str, frame: pd.DataFrame) -> str:
     head = "".join(f'<th data-kind="{kind}">{escape(label)}</th>' for _, label, kind in columns)
     body = []
     for record in frame.to_dict("records"):
-        css = ' class="variance"' if record.get("result") in CATEGORIES else ""
+        flagged = record.get("result") in CATEGORIES or record.get("mismatch") == "yes"
+        css = ' class="variance"' if flagged else ""
         pieces = record.get("unit") == "pcs"  # stock variances count pieces, not rupiah
         cells = "".join(
             _cell(record.get(column), "int" if pieces and kind == "idr" else kind) for column, _, kind in columns

@@ -6,6 +6,8 @@ number, the workbook writes raw integers with a thousands format, the CSVs write
 
 from __future__ import annotations
 
+from reconciliation.report.stock_levels import COLUMNS as STOCK_LEVEL_COLUMNS
+
 Column = tuple[str, str, str]  # (column, heading, kind: text | idr | int | date)
 
 SPECS: dict[str, tuple[str, list[Column]]] = {
@@ -114,6 +116,7 @@ SPECS: dict[str, tuple[str, list[Column]]] = {
             ("result", "Result", "text"),
         ],
     ),
+    "stock_levels": ("Stock · Per product across channels (on hand, reserved, available, pushed)", STOCK_LEVEL_COLUMNS),
     "variances": (
         "Variances",
         [
@@ -162,7 +165,7 @@ SHEETS = {  # workbook sheet → tables on it, for Excel users: one sheet per le
     "1 Orders-Settlements": ("orders",),
     "2 Settlements-Wallet": ("wallet", "balances"),
     "3 Wallet-Bank": ("withdrawals", "bank_lines"),
-    "Stock": ("stock",),
+    "Stock": ("stock_levels", "stock"),
     "Variances": ("variances", "audit"),
     "Ledger": ("ledger",),
 }

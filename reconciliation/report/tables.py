@@ -8,6 +8,7 @@ period's last day, straight from the journal.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from reconciliation.categories import BUCKET_ORDER, CATEGORIES, LEVELS, aging_bu
 from reconciliation.coverage import coverage_table
 from reconciliation.models import AuditEntry, Variance
 from reconciliation.report.specs import SPECS
+from reconciliation.report.stock_levels import StockLevelRow, stock_levels_frame
 from reconciliation.run import ReconResult
 
 
@@ -47,13 +49,22 @@ def month_span(period: str) -> tuple[date, date]:
     return start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
-def build_report(session: Session, config: OmnikopConfig, result: ReconResult, period: str) -> ReportData:
+def build_report(
+    session: Session,
+    config: OmnikopConfig,
+    result: ReconResult,
+    period: str,
+    stock_levels: Iterable[StockLevelRow] = (),
+) -> ReportData:
+    """The period's tables; ``stock_levels`` are the stock rows the shell computed with ``stock`` (as of now)."""
     start, end = month_span(period)
     data = ReportData(period, start, end, result.as_of, config.reconciliation.alert_open_amount)
 
     def within(name: str, column: str) -> pd.DataFrame:
         frame = result.tables[name]
-        return frame[frame[column].map(lambda d: isinstance(d, date) and start <= d <= end)].reset_index(drop=True)
+        # A bool mask even when the frame is empty: pandas takes an empty object-dtype key for a column list.
+        dated = frame[column].map(lambda d: isinstance(d, date) and start <= d <= end).astype(bool)
+        return frame.loc[dated].reset_index(drop=True)
 
     data.tables = {
         "orders": within("orders", "order_on"),
@@ -62,6 +73,7 @@ def build_report(session: Session, config: OmnikopConfig, result: ReconResult, p
         "withdrawals": within("withdrawals", "occurred_on"),
         "bank_lines": within("bank_lines", "booked_on"),
         "stock": result.tables["stock"],
+        "stock_levels": stock_levels_frame(stock_levels),
     }
     data.tables["coverage"] = coverage_table(result.tables["bases"], data.tables)
     data.tables["variances"], data.tables["audit"] = _variances(session, start, end)

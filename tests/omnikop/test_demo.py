@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -86,15 +87,44 @@ def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_noth
         assert (out / name).stat().st_size > 0, name
     assert "omnikop_ledger_check: success" in first.stdout
     assert "omnikop_stock: success" in first.stdout
-    pushed = next(line for line in first.stdout.splitlines() if "stock pushed:" in line)
-    # Shopee, GoFood and GrabFood sandboxes receive stock. Tokopedia's demo shops take none: the TikTok shop is mapped
-    # as a whole shop (no SKU to push) and the other uses the legacy API (no stock push).
-    for platform in ("shopee", "gojek", "grab"):
-        assert f"{platform} 0 listing" not in pushed and platform in pushed, pushed
+    assert_stock_pushed_to_four_channels_and_reported(tmp_path, first.stdout)
     books = fingerprint(tmp_path)
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert fingerprint(tmp_path) == books
+
+
+def assert_stock_pushed_to_four_channels_and_reported(workdir: Path, stdout: str) -> None:
+    """Every channel with a stock API takes the demo's stock (TikTok Shop through its SKU-mapped shop; the legacy
+    Tokopedia shop and the store have no stock push), and the summary, the reconciliation report's stock table and
+    the member statements show it."""
+    pushed = next(line for line in stdout.splitlines() if "stock pushed to" in line)
+    assert "stock pushed to 4 channels" in pushed, pushed
+    for platform in ("shopee", "tokopedia", "gojek", "grab"):
+        assert f"{platform} 0 listing" not in pushed and f"{platform} " in pushed, pushed
+    summary = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in stdout.splitlines()
+        if "stock pushed, acknowledged:" in line
+    }
+    assert {key.split(": ")[1].split(":")[0] for key in summary} == {"shopee", "tokopedia", "gojek", "grab"}, summary
+    assert all(int(value.replace(".", "")) > 0 for value in summary.values()), summary
+    with (workdir / "out" / "reconciliation" / "reconciliation-2026-10-stock-levels.csv").open(
+        encoding="utf-8"
+    ) as handle:
+        levels = list(csv.DictReader(handle))
+    acknowledged = {row["channel"].split(":")[0] for row in levels if row["push_state"] == "acknowledged"}
+    assert acknowledged == {"shopee", "tokopedia", "gojek", "grab"}, acknowledged
+    # A product listed on several channels is one stock: one position, pushed to each channel that lists it.
+    pushed_to: dict[str, set[str]] = {}
+    for row in levels:
+        on_hand, reserved, buffer = int(row["on_hand"]), int(row["reserved"]), int(row["buffer"])
+        assert int(row["available"]) == max(0, on_hand - reserved - buffer), row
+        if row["push_state"] == "acknowledged":
+            pushed_to.setdefault(row["product_ref"], set()).add(row["channel"])
+    assert any(len(channels) > 1 for channels in pushed_to.values()), pushed_to
+    statements = [p.read_text(encoding="utf-8") for p in (workdir / "out" / "statements").glob("member-*.html")]
+    assert any("Barang titipan di toko koperasi" in page for page in statements)
 
 
 def assert_no_secret_in_logs_or_landing(

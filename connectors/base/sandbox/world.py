@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from connectors.base.sandbox.listings import Listings
+from connectors.base.sandbox.true_stock import TrueStock
 
 if TYPE_CHECKING:
     from connectors.base.sandbox.discrepancies import Discrepancy
@@ -53,6 +54,10 @@ class WorldConfig:
     # Off by default (every other sandbox renders the same world): inject the reconciliation discrepancies of
     # ``connectors.base.sandbox.discrepancies`` and record them as ground truth in ``World.discrepancies``.
     discrepancies: bool = False
+    # Off by default (the default world stays what it is): one true stock per product across channels, which
+    # generated orders draw on and never exceed (``connectors.base.sandbox.true_stock``).
+    stock_limited: bool = False
+    initial_stock: tuple[int, int] = (200, 500)  # units of each product, drawn uniformly (inclusive)
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,7 @@ class World:
         self._shapes: dict[str, WorldShape] = {}
         self._products_index: tuple[int, dict[tuple[str, str], list[Product]]] = (-1, {})
         self.listings = Listings()  # quantities set by the seller's stock pushes (sandbox update endpoints)
+        self.true_stock = TrueStock() if config.stock_limited else None
 
     @classmethod
     def generate(cls, config: WorldConfig | None = None) -> World:
@@ -274,12 +280,15 @@ class World:
             return shown
         as_of = as_of or self.as_of
         level = product.initial_stock
-        for order in self.orders_of(product.platform, product.shop_ref, as_of):
-            shipped = order.event_time("SHIPPED")
-            for line in order.lines:
-                if line.product is product and shipped and shipped <= as_of:
-                    level -= line.quantity
-            level += order.returned_at_time(as_of).get(product.sku_ref, 0)
+        # In a stock-limited world every listing of the product draws on its one stock.
+        listings = [p for p in self.products if p.product_ref == product.product_ref] if self.true_stock else [product]
+        for listing in listings:
+            for order in self.orders_of(listing.platform, listing.shop_ref, as_of):
+                shipped = order.event_time("SHIPPED")
+                for line in order.lines:
+                    if line.product is listing and shipped and shipped <= as_of:
+                        level -= line.quantity
+                level += order.returned_at_time(as_of).get(listing.sku_ref, 0)
         return level
 
     def place_order(self, platform: str, shop_ref: str, sku_ref: str, quantity: int, at: datetime) -> WorldOrder:
@@ -329,6 +338,8 @@ class World:
                 self._add_products(rng, shop)
         for shop in self.shops:
             self._add_orders(rng, shop)
+        if self.true_stock is not None:
+            self.orders = self.true_stock.fill(self.orders)
         if config.discrepancies:
             from connectors.base.sandbox.discrepancies import inject_discrepancies
 
@@ -345,21 +356,20 @@ class World:
             model_id = str(9_000_000 + number * 10) if index % 2 else "0"
             sku_ref = self.shape(shop.platform).sku_ref(item_id, model_id, number)
             price = rng.choice((12_000, 18_500, 25_000, 35_000, 48_000, 75_000, 120_000, 215_000))
-            self.products.append(
-                Product(
-                    product_ref=f"P-{number:04d}",
-                    shop_ref=shop.shop_ref,
-                    platform=shop.platform,
-                    member_no=owner,
-                    sku_ref=sku_ref,
-                    seller_sku=f"M{owner}-{number:03d}",
-                    name=f"{names[index % len(names)]} ({owner})",
-                    price=price,
-                    initial_stock=rng.randint(200, 500),
-                    item_id=item_id,
-                    model_id=model_id,
-                )
+            product = Product(
+                product_ref=f"P-{number:04d}",
+                shop_ref=shop.shop_ref,
+                platform=shop.platform,
+                member_no=owner,
+                sku_ref=sku_ref,
+                seller_sku=f"M{owner}-{number:03d}",
+                name=f"{names[index % len(names)]} ({owner})",
+                price=price,
+                initial_stock=rng.randint(*self.config.initial_stock),
+                item_id=item_id,
+                model_id=model_id,
             )
+            self.products.append(self.true_stock.listed(product) if self.true_stock else product)
 
     def _add_orders(self, rng: random.Random, shop: Shop) -> None:
         config = self.config
