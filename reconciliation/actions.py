@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Product
-from core_mapping.policy import HELD_SETTLEMENTS, IN_TRANSIT, receivable_account
+from core_mapping.policy import CASH, HELD_SETTLEMENTS, IN_TRANSIT, receivable_account
 from foundation.config import ConfigError, OmnikopConfig
 from ledger.errors import LedgerError
 from ledger.goods import MovementDraft, post_movements
@@ -137,6 +137,8 @@ def _clearing_line(config: OmnikopConfig, variance: Variance, clearing: str) -> 
         return IN_TRANSIT, shop
     if clearing == "held":
         return HELD_SETTLEMENTS, shop
+    if clearing == "cash":
+        return CASH, shop
     return config.bank_account(str(variance.bank_account)).ledger_account, None
 
 
