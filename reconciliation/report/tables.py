@@ -25,6 +25,8 @@ from reconciliation.categories import BUCKET_ORDER, CATEGORIES, LEVELS, aging_bu
 from reconciliation.coverage import coverage_table
 from reconciliation.models import AuditEntry, Variance
 from reconciliation.report.specs import SPECS
+from reconciliation.report.store_section import LEVEL_GROUP as STORE_LEVEL_GROUP
+from reconciliation.report.store_section import store_items, summarise_store
 from reconciliation.run import ReconResult
 
 
@@ -53,7 +55,9 @@ def build_report(session: Session, config: OmnikopConfig, result: ReconResult, p
 
     def within(name: str, column: str) -> pd.DataFrame:
         frame = result.tables[name]
-        return frame[frame[column].map(lambda d: isinstance(d, date) and start <= d <= end)].reset_index(drop=True)
+        inside = [isinstance(d, date) and start <= d <= end for d in frame[column]]
+        # A boolean Series, not a list: an empty list would select no columns of an empty frame.
+        return frame[pd.Series(inside, index=frame.index, dtype=bool)].reset_index(drop=True)
 
     data.tables = {
         "orders": within("orders", "order_on"),
@@ -61,6 +65,7 @@ def build_report(session: Session, config: OmnikopConfig, result: ReconResult, p
         "balances": result.tables["balances"],
         "withdrawals": within("withdrawals", "occurred_on"),
         "bank_lines": within("bank_lines", "booked_on"),
+        "store": store_items(result.tables["store"], start, end),
         "stock": result.tables["stock"],
     }
     data.tables["coverage"] = coverage_table(result.tables["bases"], data.tables)
@@ -162,6 +167,7 @@ LEVEL_GROUPS = {  # variance level → the chart's level group (the balance asse
     "settlement_wallet": "2 · settlement ↔ wallet",
     "wallet_balance": "2 · settlement ↔ wallet",
     "wallet_bank": "3 · withdrawal ↔ bank",
+    "store": STORE_LEVEL_GROUP,
 }
 
 
@@ -193,9 +199,10 @@ def _summarise(data: ReportData) -> None:
         platform = "bank" if record["where"].startswith("bank ") else record["where"].split(":")[0]
         level = LEVEL_GROUPS[categories[record["category"]]]
         rows.append({"platform": platform, "level": level, "matched": 0, "open": abs(int(record["difference"]))})
-    frame = pd.DataFrame(rows, columns=["platform", "level", "matched", "open"]).astype(
-        {"matched": "int64", "open": "int64"}
-    )
+    store = summarise_store(t, data.tiles)
+    frame = pd.concat(
+        [pd.DataFrame(rows, columns=["platform", "level", "matched", "open"]), store], ignore_index=True
+    ).astype({"matched": "int64", "open": "int64"})
     data.by_platform = frame.groupby(["platform", "level"], as_index=False)[["matched", "open"]].sum()
     grouped = money_open.assign(amount=money_open["difference"].abs()).groupby("aging")
     data.aging = pd.DataFrame(
