@@ -279,3 +279,13 @@ def test_the_report_has_a_store_section_with_the_days_figures(engine, tmp_path):
     assert any(path.suffix == ".xlsx" for path in files)
     sheet = load_workbook(tmp_path / "report" / "reconciliation-2026-01.xlsx")["Toko Cash-QRIS"]
     assert [row[4] for row in sheet.iter_rows(min_row=3, max_row=4, values_only=True)] == [87_000, 104_000]
+    coverage = pd.read_csv(tmp_path / "report" / "reconciliation-2026-01-coverage.csv").fillna("")
+    outlet = coverage[coverage["shop_ref"] == OUTLET]
+    assert outlet[["level", "checked", "items", "not_matched", "expected", "actual"]].values.tolist() == [
+        ["1 · Order ↔ settlement", "yes", 4, 0, 191_000, 191_000],
+        ["2 · Settlement ↔ wallet", "no", 0, 0, 0, 0],
+        ["2 · Ledger receivable ↔ wallet balance", "no", 0, 0, 0, 0],
+        ["3 · Withdrawal ↔ bank", "no", 0, 0, 0, 0],
+        ["Toko · POS takings ↔ bank", "yes", 2, 1, 190_272, 185_272],
+    ]
+    assert outlet["note"].str.contains("not applicable: an outlet has no wallet").sum() == 3
