@@ -1,9 +1,10 @@
 """Finance's review of a variance: ``accept``, ``adjust``, ``write-off`` or ``reopen`` — every attempt audited.
 
 - ``accept``: the difference is understood and stays (a known reconciling item); posts nothing.
-- ``adjust``: the outside record is right, so the ledger's clearing balance is corrected to it; the difference
-  moves to 1-1800 *Selisih rekonsiliasi dalam penyelesaian* (a claim on the platform, or an unidentified
-  receipt) where it is pursued. Stock: a ``STOCK_COUNT_ADJUSTMENT`` brings the unit ledger to the count.
+- ``adjust``: the outside record is right, so the ledger's clearing balance (for a store outlet: its till
+  1-1100 or the store clearing 1-1305) is corrected to it; the difference moves to 1-1800 *Selisih
+  rekonsiliasi dalam penyelesaian* (a claim on the platform, or an unidentified receipt) where it is pursued.
+  Stock: a ``STOCK_COUNT_ADJUSTMENT`` brings the unit ledger to the count.
   A settled cancelled order's money, held in 2-1700, moves to 1-1800 the same way (to be returned or claimed).
 - ``write-off``: the difference is taken to profit or loss: a shortfall to 6-1900 *Beban selisih
   rekonsiliasi*, a surplus to 4-9000 *Pendapatan lain*.
