@@ -125,6 +125,14 @@ class ReconciliationConfig(_Strict):
     bank_window_days: int = Field(3, ge=0, le=30, description="days a withdrawal may take to reach the bank")
     net_tolerance: int = Field(0, ge=0, description="rupiah a settlement may differ from its order before it counts")
     alert_open_amount: int = Field(0, ge=0, description="alert when open variances exceed this many rupiah")
+    store_window_days: int = Field(3, ge=0, le=30, description="days a store's QRIS/cash takings may take to the bank")
+    store_qris_mdr_bps: int = Field(
+        0,
+        ge=0,
+        le=1000,
+        description="QRIS merchant discount rate the acquirer deducts, in basis points of the day's QRIS takings"
+        " (0: none assumed, so every deduction shows as a store_qris_fee variance)",
+    )
     report_dir: str = "out/reconciliation"
     bank_accounts: dict[str, BankAccountConfig] = Field(default_factory=dict)
 

@@ -1,9 +1,10 @@
 """Finance's review of a variance: ``accept``, ``adjust``, ``write-off`` or ``reopen`` — every attempt audited.
 
 - ``accept``: the difference is understood and stays (a known reconciling item); posts nothing.
-- ``adjust``: the outside record is right, so the ledger's clearing balance is corrected to it; the difference
-  moves to 1-1800 *Selisih rekonsiliasi dalam penyelesaian* (a claim on the platform, or an unidentified
-  receipt) where it is pursued. Stock: a ``STOCK_COUNT_ADJUSTMENT`` brings the unit ledger to the count.
+- ``adjust``: the outside record is right, so the ledger's clearing balance (for a store outlet: its till
+  1-1100 or the store clearing 1-1305) is corrected to it; the difference moves to 1-1800 *Selisih
+  rekonsiliasi dalam penyelesaian* (a claim on the platform, or an unidentified receipt) where it is pursued.
+  Stock: a ``STOCK_COUNT_ADJUSTMENT`` brings the unit ledger to the count.
   A settled cancelled order's money, held in 2-1700, moves to 1-1800 the same way (to be returned or claimed).
 - ``write-off``: the difference is taken to profit or loss: a shortfall to 6-1900 *Beban selisih
   rekonsiliasi*, a surplus to 4-9000 *Pendapatan lain*.
@@ -25,7 +26,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Product
-from core_mapping.policy import HELD_SETTLEMENTS, IN_TRANSIT, receivable_account
+from core_mapping.policy import CASH, HELD_SETTLEMENTS, IN_TRANSIT, receivable_account
 from foundation.config import ConfigError, OmnikopConfig
 from ledger.errors import LedgerError
 from ledger.goods import MovementDraft, post_movements
@@ -137,6 +138,8 @@ def _clearing_line(config: OmnikopConfig, variance: Variance, clearing: str) -> 
         return IN_TRANSIT, shop
     if clearing == "held":
         return HELD_SETTLEMENTS, shop
+    if clearing == "cash":
+        return CASH, shop
     return config.bank_account(str(variance.bank_account)).ledger_account, None
 
 

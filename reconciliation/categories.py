@@ -2,8 +2,9 @@
 
 The clearing account says which balance a variance makes disagree with the outside world, and so what an
 ``adjust`` or ``write-off`` corrects: the shop's marketplace receivable (1-13xx), money in transit (1-1350),
-the bank, the unit ledger, or the settlements held in suspense (2-1700: the posting rules hold there the money
-of a cancelled order the platform paid for, never booking it as a member's sale). The other level-1 variances
+the bank, the unit ledger, the settlements held in suspense (2-1700: the posting rules hold there the money
+of a cancelled order the platform paid for, never booking it as a member's sale), or an outlet's cash (1-1100;
+a store's QRIS/transfer clearing 1-1305 is its "receivable"). The other level-1 variances
 leave no balance out of line: the ledger books settlements (settlement-first, design §5), so what was never
 settled was never booked; they are accepted or fixed at the source. Plain data, no pandas.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Clearing = Literal["receivable", "in_transit", "bank", "goods", "held"]
+Clearing = Literal["receivable", "in_transit", "bank", "goods", "held", "cash"]
 
 LEVELS: dict[str, str] = {
     "order_settlement": "1 · Order ↔ settlement",
@@ -23,6 +24,7 @@ LEVELS: dict[str, str] = {
     "wallet_balance": "2 · Ledger receivable ↔ wallet balance",
     "wallet_bank": "3 · Withdrawal ↔ bank",
     "stock": "Stock ↔ unit ledger",
+    "store": "Toko · POS takings ↔ bank",
 }
 
 
@@ -55,6 +57,13 @@ CATEGORIES: dict[str, Category] = {
         Category("withdrawal_not_in_bank", "wallet_bank", "withdrawal never reached the bank", "in_transit"),
         Category("bank_line_unmatched", "wallet_bank", "bank credit no withdrawal explains", "bank"),
         Category("stock_mismatch", "stock", "platform stock ≠ unit ledger", "goods"),
+        Category("store_cash_short", "store", "cash deposited less than the till's cash takings", "cash"),
+        Category("store_cash_over", "store", "cash deposited more than the till's cash takings", "cash"),
+        Category("store_cash_not_deposited", "store", "the till's cash takings never deposited", "cash"),
+        Category("store_qris_unsettled", "store", "QRIS takings never credited by the bank", "receivable"),
+        Category("store_qris_fee", "store", "QRIS credit ≠ takings less the configured MDR", "receivable"),
+        Category("store_transfer_unsettled", "store", "transfer takings never credited by the bank", "receivable"),
+        Category("store_transfer_mismatch", "store", "transfer credit ≠ the transfer takings", "receivable"),
     )
 }
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from reconciliation.categories import LEVELS
+from reconciliation.match_store import PLATFORM as STORE
 from reconciliation.match_wallet import per_order_shops, per_payout_shops
 
 BASIS_COLUMNS = ["platform", "shop_ref", "level", "basis", "reason"]
@@ -50,6 +51,9 @@ def shop_bases(orders: pd.DataFrame, settlements: pd.DataFrame, wallet: pd.DataF
     with_withdrawals = set(zip(out["platform"], out["shop_ref"], strict=True))
     rows = []
     for key in shops:
+        if key[0] == STORE:
+            rows += _store_levels(key)
+            continue
         wallet_basis, wallet_reason = _wallet_level(key, by_order, by_payout, with_wallet, with_balance)
         balance_basis, balance_reason = _balance_level(key, by_payout, with_wallet, with_balance)
         bank_basis, bank_reason = _bank_level(key, by_payout, with_wallet, with_withdrawals)
@@ -64,6 +68,18 @@ def shop_bases(orders: pd.DataFrame, settlements: pd.DataFrame, wallet: pd.DataF
 
 
 Shop = tuple[str, str]
+
+
+def _store_levels(key: Shop) -> list[dict[str, str]]:
+    """An outlet has no wallet: its receipts settle at the till, and the store level takes their money to the
+    bank instead of levels 2 and 3."""
+    instead = "not applicable: an outlet has no wallet; its takings are checked against the bank at the store level"
+    levels = [
+        ("order_settlement", "per receipt (each receipt is its own settlement)", ""),
+        *((level, "", instead) for level in ("settlement_wallet", "wallet_balance", "wallet_bank")),
+        ("store", "bank credits naming the outlet, per business day and tender", ""),
+    ]
+    return [{"platform": key[0], "shop_ref": key[1], "level": lv, "basis": b, "reason": r} for lv, b, r in levels]
 
 
 def _wallet_level(
@@ -148,6 +164,11 @@ def _figures(level: str, key: Shop, tables: Mapping[str, pd.DataFrame]) -> tuple
         expected = int(row["ledger_receivable"]) + int(row["explained"])
         note = f"ledger receivable + open item differences at end of {row['balance_on']}"
         return 1, int(row["result"] != "matched"), expected, int(row["wallet_balance"]), note
+    if level == "store":
+        days = tables["store"][tables["store"]["outlet"] == key[1]]
+        unmatched = int((days["result"] != "matched").sum())
+        credited = int(days["bank_amount"].fillna(0).astype("int64").sum())
+        return len(days), unmatched, int(days["expected"].sum()), credited, "outlet days (cash, QRIS, transfer)"
     mine = _of(tables["withdrawals"], key)
     matched = mine["result"] == "matched"
     return len(mine), int((~matched).sum()), int(mine["amount"].sum()), int(mine["amount"][matched].sum()), ""

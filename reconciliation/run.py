@@ -1,6 +1,7 @@
-"""One reconciliation run: read, match the three levels, assert balances, check stock, post the bank
-matches, and merge the variances. ``omnikop recon run``, ``omnikop recon report`` and the reconciliation
-DAG all call ``run_reconciliation``; it works in the caller's transaction and is safe to repeat.
+"""One reconciliation run: read, match the three levels and the store's takings, assert balances, check
+stock, post the bank matches, and merge the variances. ``omnikop recon run``, ``omnikop recon report`` and
+the reconciliation DAG all call ``run_reconciliation``; it works in the caller's transaction and is safe to
+repeat.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from reconciliation.clearing import post_bank_matches
 from reconciliation.coverage import shop_bases
 from reconciliation.match_bank import match_bank
 from reconciliation.match_orders import match_orders
+from reconciliation.match_store import match_store
 from reconciliation.match_wallet import match_wallet
 from reconciliation.models import Variance
-from reconciliation.sources import load_sources
+from reconciliation.sources import MATCH_COLUMNS, frame, load_sources
 from reconciliation.stock_check import check_stock
+from reconciliation.store_clearing import post_store_matches
 from reconciliation.variance_store import SaveSummary, save_variances
 
 PREFIX = variance_source_ref("")
@@ -71,9 +74,22 @@ def run_reconciliation(session: Session, config: OmnikopConfig, as_of: date | No
     balances, found = assert_balances(sources.wallet, wallet, _receivable(session), _receivable_corrections(session))
     result.tables["balances"] = balances
     result.drafts += found
-    bank = match_bank(sources.wallet, sources.bank_lines, sources.matches, window_days=settings.bank_window_days)
     ledger_accounts = {name: account.ledger_account for name, account in settings.bank_accounts.items()}
-    result.matches_posted = post_bank_matches(session, bank.new_matches, ledger_accounts)
+    store = match_store(
+        sources.settlements,
+        sources.bank_lines,
+        sources.matches,
+        window_days=settings.store_window_days,
+        mdr_bps=settings.store_qris_mdr_bps,
+    )
+    store_matches = post_store_matches(session, store.new_matches, ledger_accounts)
+    result.matches_posted = len(store_matches)
+    result.tables["store"] = store.items
+    result.drafts += store.drafts
+    # The store's credits are claimed first, so level 3 lists them as matched rather than unexplained.
+    matches = pd.concat([sources.matches, frame(store_matches, MATCH_COLUMNS)], ignore_index=True)
+    bank = match_bank(sources.wallet, sources.bank_lines, matches, window_days=settings.bank_window_days)
+    result.matches_posted += post_bank_matches(session, bank.new_matches, ledger_accounts)
     result.tables["withdrawals"], result.tables["bank_lines"] = bank.withdrawals, bank.lines
     result.drafts += bank.drafts
     stock, found = check_stock(sources.stock, sources.goods, _product_lookup(session, as_of))

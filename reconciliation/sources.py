@@ -50,6 +50,7 @@ SETTLEMENT_COLUMNS = {
     "settled_gross": "int64",
     "settled_net": "int64",
     "payout_ref": "object",  # the payout that pays it, where the platform links them (TikTok payment id)
+    "tender": "object",  # how a store's buyer paid (cash, qris, transfer); None on the marketplaces
     "settlement_page": "int64",
 }
 WALLET_COLUMNS = {
@@ -277,7 +278,7 @@ _ORDER = _DocumentShape(
 )
 _SETTLEMENT = _DocumentShape(
     columns=SETTLEMENT_COLUMNS,
-    fields=("settlement_ref", "order_ref", "released_at", "settled_gross", "settled_net", "payout_ref"),
+    fields=("settlement_ref", "order_ref", "released_at", "settled_gross", "settled_net", "payout_ref", "tender"),
     pick=lambda data: (
         data["settlement_ref"],
         data.get("order_ref") or None,
@@ -285,6 +286,7 @@ _SETTLEMENT = _DocumentShape(
         text_to_minor(data["gross"]),
         text_to_minor(data["net"]),
         data.get("payout_ref") or None,
+        data.get("tender") or None,
     ),
     moments={"released_at": "released_on"},
     cutoff="released_on",

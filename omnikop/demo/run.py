@@ -38,6 +38,7 @@ from omnikop import migrate
 from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_configs
 from omnikop.demo.outputs import write_outputs
 from omnikop.demo.stock import acknowledged_per_channel, opening_count, pushed_per_platform, sku_mapped_shops
+from omnikop.demo.store_bank import QRIS_MDR_BPS, import_store_statement
 from omnikop.orchestration.airflow_env import AirflowHome
 from reconciliation.models import Variance
 
@@ -253,6 +254,11 @@ def import_pos_exports(running: RunningSandboxes, paths: DemoPaths, engine, cons
             landed = import_pos_file(engine, path)
             receipts = sum(item.receipts for item in landed)
             console.print(f"      {platform}: {path.name}: {receipts} receipts landed for the {platform} sync DAG")
+        statement = paths.config.parent / "bank-bca-gerai.csv"
+        with transaction(engine) as session:
+            outlets = list(sandbox.shop_refs())
+            import_store_statement(session, BANK_ACCOUNT, statement, sandbox.world, outlets, sandbox.tender_of)  # type: ignore[attr-defined]
+        console.print(f"      {platform}: the outlets' QRIS settlements and cash deposits on {statement.name}")
 
 
 def demo_platforms() -> list[str]:
@@ -287,6 +293,7 @@ def _configure(paths: DemoPaths, world: World, platforms: list[str], engine) -> 
             "report_dir": str((paths.out / "reconciliation").resolve()),
             "alert_open_amount": ALERT_OPEN_AMOUNT,
             "bank_accounts": {BANK_ACCOUNT: {"preset": "bca"}},
+            "store_qris_mdr_bps": QRIS_MDR_BPS,  # what the demo's acquirer deducts (omnikop/demo/store_bank.py)
         },
     }
     paths.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -26,6 +26,7 @@ ORDER = (
     "balances",
     "withdrawals",
     "bank_lines",
+    "store",
     "stock_levels",
     "stock",
     "ledger",

@@ -102,6 +102,23 @@ SPECS: dict[str, tuple[str, list[Column]]] = {
             ("result", "Result", "text"),
         ],
     ),
+    "store": (
+        "Toko / Store: cash & QRIS · POS takings ↔ bank",
+        [
+            ("outlet", "Outlet", "text"),
+            ("business_day", "Business day", "date"),
+            ("tender", "Tender", "text"),
+            ("receipts", "Receipts", "int"),
+            ("takings", "POS takings", "idr"),
+            ("fee", "MDR (configured)", "idr"),
+            ("expected", "Expected in bank", "idr"),
+            ("bank_account", "Bank account", "text"),
+            ("booked_on", "Bank date", "date"),
+            ("bank_amount", "Bank credit", "idr"),
+            ("difference", "Difference", "idr"),
+            ("result", "Result", "text"),
+        ],
+    ),
     "stock": (
         "Stock · Platform ↔ unit ledger",
         [
@@ -165,6 +182,7 @@ SHEETS = {  # workbook sheet → tables on it, for Excel users: one sheet per le
     "1 Orders-Settlements": ("orders",),
     "2 Settlements-Wallet": ("wallet", "balances"),
     "3 Wallet-Bank": ("withdrawals", "bank_lines"),
+    "Toko Cash-QRIS": ("store",),
     "Stock": ("stock_levels", "stock"),
     "Variances": ("variances", "audit"),
     "Ledger": ("ledger",),

@@ -27,6 +27,8 @@ from reconciliation.coverage import coverage_table
 from reconciliation.models import AuditEntry, Variance
 from reconciliation.report.specs import SPECS
 from reconciliation.report.stock_levels import StockLevelRow, stock_levels_frame
+from reconciliation.report.store_section import LEVEL_GROUP as STORE_LEVEL_GROUP
+from reconciliation.report.store_section import store_items, summarise_store
 from reconciliation.run import ReconResult
 
 
@@ -72,6 +74,7 @@ def build_report(
         "balances": result.tables["balances"],
         "withdrawals": within("withdrawals", "occurred_on"),
         "bank_lines": within("bank_lines", "booked_on"),
+        "store": store_items(result.tables["store"], start, end),
         "stock": result.tables["stock"],
         "stock_levels": stock_levels_frame(stock_levels),
     }
@@ -174,6 +177,7 @@ LEVEL_GROUPS = {  # variance level → the chart's level group (the balance asse
     "settlement_wallet": "2 · settlement ↔ wallet",
     "wallet_balance": "2 · settlement ↔ wallet",
     "wallet_bank": "3 · withdrawal ↔ bank",
+    "store": STORE_LEVEL_GROUP,
 }
 
 
@@ -205,9 +209,10 @@ def _summarise(data: ReportData) -> None:
         platform = "bank" if record["where"].startswith("bank ") else record["where"].split(":")[0]
         level = LEVEL_GROUPS[categories[record["category"]]]
         rows.append({"platform": platform, "level": level, "matched": 0, "open": abs(int(record["difference"]))})
-    frame = pd.DataFrame(rows, columns=["platform", "level", "matched", "open"]).astype(
-        {"matched": "int64", "open": "int64"}
-    )
+    store = summarise_store(t, data.tiles)
+    frame = pd.concat(
+        [pd.DataFrame(rows, columns=["platform", "level", "matched", "open"]), store], ignore_index=True
+    ).astype({"matched": "int64", "open": "int64"})
     data.by_platform = frame.groupby(["platform", "level"], as_index=False)[["matched", "open"]].sum()
     grouped = money_open.assign(amount=money_open["difference"].abs()).groupby("aging")
     data.aging = pd.DataFrame(

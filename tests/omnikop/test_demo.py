@@ -7,16 +7,21 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
 from connectors.base.connection import parse_connection
 from connectors.base.landing import RawPage
+from connectors.base.settlement_files.layout import WIB
 from connectors.base.tokens import StoredToken
+from connectors.store.sandbox import StoreSandbox
 from foundation.db import make_engine, transaction
 from ledger.fingerprint import ledger_fingerprint
+from omnikop.demo.run import demo_world
 
 OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 
@@ -88,6 +93,7 @@ def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_noth
     assert "omnikop_ledger_check: success" in first.stdout
     assert "omnikop_stock: success" in first.stdout
     assert_stock_pushed_to_four_channels_and_reported(tmp_path, first.stdout)
+    assert_store_level_in_the_report(out / "reconciliation")
     books = fingerprint(tmp_path)
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
@@ -142,3 +148,38 @@ def assert_no_secret_in_logs_or_landing(
         f"raw_pages: …{secret[:4]}…" for secret in secrets if any(secret.encode() in page for page in landed)
     ]
     assert leaks == [], leaks
+
+
+def assert_store_level_in_the_report(folder: Path) -> None:
+    """The store level (Toko / Store: cash & QRIS) of the October report, against the world's own store sales:
+    every outlet day's QRIS, transfer and cash takings matched to the demo's bank lines, QRIS less 0.7 % MDR,
+    except the first cash day of STOR-0041, deposited Rp 5.000 short (``omnikop/demo/store_bank.py``)."""
+    page = (folder / "reconciliation-2026-10.html").read_text(encoding="utf-8")
+    assert '<h2 id="store">Toko / Store: cash &amp; QRIS' in page
+    table = pd.read_csv(folder / "reconciliation-2026-10-store.csv")
+    sandbox = StoreSandbox(demo_world())
+    sold: Counter[tuple[str, str, str]] = Counter()
+    for outlet in sandbox.shop_refs():
+        for order in sandbox.world.orders_of("store", outlet):
+            day = order.created_at.astimezone(WIB).date().isoformat()
+            sold[(outlet, day, sandbox.tender_of(order.order_ref))] += sum(line.amount for line in order.lines)
+    seen = {(r["outlet"], r["business_day"], r["tender"]): r for r in table.to_dict("records")}
+    october = {key: amount for key, amount in sold.items() if key[1].startswith("2026-10")}
+    assert {key: int(row["takings"]) for key, row in seen.items()} == october
+    first_cash = min(key for key in october if key[0] == "STOR-0041" and key[2] == "cash")
+    short = seen[first_cash]
+    assert (int(short["bank_amount"]), int(short["difference"]), short["result"]) == (
+        october[first_cash] - 5_000,
+        -5_000,
+        "store_cash_short",
+    )
+    for key, row in seen.items():
+        if key == first_cash:
+            continue
+        fee = (october[key] * 70 + 5_000) // 10_000 if key[2] == "qris" else 0
+        assert (row["result"], int(row["fee"]), int(row["bank_amount"])) == ("matched", fee, october[key] - fee), key
+    variances = pd.read_csv(folder / "reconciliation-2026-10-variances.csv")
+    store = variances[variances["category"].str.startswith("store_")]
+    assert store[["category", "where", "difference"]].values.tolist() == [
+        ["store_cash_short", "store:STOR-0041", -5_000]
+    ]
