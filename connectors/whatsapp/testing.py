@@ -8,7 +8,7 @@ order placed (PENDING) with its gross; its later state is known only once its pa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from connectors.base.protocol import Connector
 from connectors.base.sandbox.emitter import PushEmitter
@@ -37,7 +37,7 @@ def whatsapp_truth(world: World, shop_ref: str, stream: str, as_of: datetime | N
 class WhatsappHarness(Harness):
     platform = "whatsapp"
     page_size = 0  # nothing is pulled
-    max_window: timedelta | None = None
+    max_window = None
     list_path = "/webhooks/whatsapp"
     detail_path = "/webhooks/whatsapp"
     world_config = WORLD
