@@ -240,13 +240,14 @@ def push_and_drop_reports(
 
 def _whatsapp_day(sandbox: PlatformSandbox, shop: str) -> list[tuple[str, object]]:
     """The last day of WhatsApp catalog orders of ``shop`` (order ref, and the payment an operator confirms, or
-    None while it is unpaid). Transfers and QRIS payments are confirmed; of the cash ones only the shop's first,
-    the others still wait to be paid at the counter."""
+    None while it is unpaid). Transfers and QRIS payments are confirmed; one cash payment (the first shop's
+    first), the other cash orders still wait to be paid at the counter."""
     last = sandbox.world.config.start + timedelta(days=sandbox.world.config.days - 1)
     paid = {p.order_ref: p for p in sandbox.payments(shop)}  # type: ignore[attr-defined]
     orders = [o.order_ref for o in sandbox.world.orders_of("whatsapp", shop) if o.created_at.date() == last]
     cash = [ref for ref in orders if ref in paid and paid[ref].method == "cash"]
-    return [(ref, paid.get(ref) if ref not in cash[1:] else None) for ref in orders]
+    unpaid = cash[1:] if shop == sandbox.shop_refs()[0] else cash
+    return [(ref, paid.get(ref) if ref not in unpaid else None) for ref in orders]
 
 
 def _confirm_payments(engine, shop: str, payments: list) -> None:  # type: ignore[no-untyped-def, type-arg]
