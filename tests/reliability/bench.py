@@ -45,6 +45,8 @@ from sync.posting import RunSummary
 
 PLATFORMS = ("shopee", "tokopedia", "gojek", "grab", "whatsapp")
 PUSH_PLATFORMS = ("gojek", "grab", "whatsapp")
+# Platforms omnikop never calls (orders pushed, payments confirmed by the operator): API faults cannot happen there.
+NO_API_PLATFORMS = ("whatsapp",)
 
 # Read timeout below the sandbox's ``slow_seconds`` (0.6 s) so a slow answer really times out; the budget keeps
 # the client's real retry loop (attempts, backoff, Retry-After honoured up to ``max_retry_after``) but in
