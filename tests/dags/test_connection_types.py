@@ -10,7 +10,14 @@ def test_the_provider_registers_one_connection_type_per_platform():
     from airflow.providers_manager import ProvidersManager
 
     info = get_provider_info()
-    assert [c["connection-type"] for c in info["connection-types"]] == ["store", "whatsapp", "shopee", "tokopedia", "gojek", "grab"]
+    assert [c["connection-type"] for c in info["connection-types"]] == [
+        "store",
+        "whatsapp",
+        "shopee",
+        "tokopedia",
+        "gojek",
+        "grab",
+    ]
     manager = ProvidersManager()
     manager.initialize_providers_list()
     assert "omnikop" in {p.data["package-name"] for p in manager.providers.values()}
