@@ -19,6 +19,7 @@ from omnikop.cli import (
     import_cmd,
     ledger_cmd,
     mapping_cmds,
+    orders_cmd,
     recon_cmd,
     sandbox_cmd,
     shops_cmd,
@@ -54,6 +55,7 @@ app.add_typer(shu_cmd.savings, name="savings")
 app.add_typer(shu_cmd.shu, name="shu")
 app.add_typer(shops_cmd.app, name="shops")
 app.add_typer(stock_cmd.app, name="stock")
+app.add_typer(orders_cmd.app, name="orders")
 
 
 def main() -> None:

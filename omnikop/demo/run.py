@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from connectors.base.connection import env_var_name
 from connectors.base.registry import available_platforms
 from connectors.base.sandbox.catalog import sandbox_class
+from connectors.base.sandbox.emitter import EmitOptions
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import PLATFORMS, World, WorldConfig
@@ -55,6 +56,9 @@ DEMO_WORLD = WorldConfig(
     platforms=(*PLATFORMS, "store"),
     stock_limited=True,  # one true stock per product across channels (never binding here: same orders)
 )
+# Channels added to that world with generators of their own, so they add to the demo's books without changing the
+# other platforms' (``World.add_channel``).
+ADDED_CHANNELS = ("whatsapp",)
 BANK_ACCOUNT = "bca-operasional"
 ALERT_OPEN_AMOUNT = 10_000_000  # above the injected discrepancies, so the demo's reconciliation run passes
 RUN_DAYS = 2  # daily DAG runs at the end of the demo span
@@ -93,6 +97,8 @@ class DemoResult:
 
 def demo_world() -> World:
     world = World.generate(DEMO_WORLD)
+    for channel in ADDED_CHANNELS:
+        world.add_channel(channel)
     world.as_of = run_dates(world)[-1] + timedelta(hours=1)
     return world
 
@@ -226,15 +232,43 @@ def push_and_drop_reports(
         folder = inbox / platform
         folder.mkdir(parents=True, exist_ok=True)
         for shop in sandbox.shop_refs():
-            results = sandbox.emitter.deliver(receiver.url, shop)  # type: ignore[attr-defined]
+            day = _whatsapp_day(sandbox, shop) if hasattr(sandbox, "payments") else None
+            options = EmitOptions(only=tuple(order for order, _ in day)) if day is not None else EmitOptions()
+            results = sandbox.emitter.deliver(receiver.url, shop, options)  # type: ignore[attr-defined]
             failed = [r for r in results if not 200 <= r.status < 300]
             if failed:
                 raise RuntimeError(f"{platform} shop {shop}: the receiver refused {len(failed)} webhook deliveries")
             delivered += len(results)
+            if day is not None:
+                _confirm_payments(engine, shop, [payment for _, payment in day if payment is not None])
+                continue
             start = datetime.combine(sandbox.world.config.start, time(), UTC) - timedelta(days=1)
             report = sandbox.settlement_report(shop, "settlement_report_csv", start, sandbox.world.as_of)  # type: ignore[attr-defined]
             (folder / f"{shop}-settlements.csv").write_bytes(report)
+        if hasattr(sandbox, "payments"):
+            console.print(f"      {platform}: {delivered} webhooks (a day of orders) delivered; payments confirmed")
+            continue
         console.print(f"      {platform}: {delivered} webhook events delivered to {receiver.url}; reports in {folder}/")
+
+
+def _whatsapp_day(sandbox: PlatformSandbox, shop: str) -> list[tuple[str, object]]:
+    """The last day of WhatsApp catalog orders of ``shop`` (order ref, and the payment an operator confirms, or
+    None while it is unpaid). Transfers and QRIS payments are confirmed; one cash payment (the first shop's
+    first), the other cash orders still wait to be paid at the counter."""
+    last = sandbox.world.config.start + timedelta(days=sandbox.world.config.days - 1)
+    paid = {p.order_ref: p for p in sandbox.payments(shop)}  # type: ignore[attr-defined]
+    orders = [o.order_ref for o in sandbox.world.orders_of("whatsapp", shop) if o.created_at.date() == last]
+    cash = [ref for ref in orders if ref in paid and paid[ref].method == "cash"]
+    unpaid = cash[1:] if shop == sandbox.shop_refs()[0] else cash
+    return [(ref, paid.get(ref) if ref not in unpaid else None) for ref in orders]
+
+
+def _confirm_payments(engine, shop: str, payments: list) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """``omnikop orders confirm --land-only`` for each payment; the WhatsApp sync DAG posts them."""
+    from connectors.whatsapp.confirm import confirm_payment
+
+    for p in payments:
+        confirm_payment(engine, shop, p.order_ref, p.method, reference=p.reference, at=p.paid_at)
 
 
 def import_pos_exports(running: RunningSandboxes, paths: DemoPaths, engine, console: Console) -> None:  # type: ignore[no-untyped-def]

@@ -10,14 +10,21 @@ def test_the_provider_registers_one_connection_type_per_platform():
     from airflow.providers_manager import ProvidersManager
 
     info = get_provider_info()
-    assert [c["connection-type"] for c in info["connection-types"]] == ["store", "shopee", "tokopedia", "gojek", "grab"]
+    assert [c["connection-type"] for c in info["connection-types"]] == [
+        "store",
+        "whatsapp",
+        "shopee",
+        "tokopedia",
+        "gojek",
+        "grab",
+    ]
     manager = ProvidersManager()
     manager.initialize_providers_list()
     assert "omnikop" in {p.data["package-name"] for p in manager.providers.values()}
 
 
 def test_each_connection_type_labels_its_fields():
-    assert [hook.conn_type for hook in HOOKS] == ["store", "shopee", "tokopedia", "gojek", "grab"]
+    assert [hook.conn_type for hook in HOOKS] == ["store", "whatsapp", "shopee", "tokopedia", "gojek", "grab"]
     for hook in HOOKS:
         behaviour = hook.get_ui_field_behaviour()
         assert behaviour["relabeling"]["login"] and behaviour["relabeling"]["password"]

@@ -66,4 +66,6 @@ def test_yaml_file_round_trip(tmp_path, monkeypatch):
 def test_a_shop_on_an_unknown_platform_is_refused_naming_the_platforms_that_exist():
     with pytest.raises(ConfigError) as refused:
         parse_config({"shops": [{"platform": "lazada", "shop_ref": "1", "conn_id": "c"}]})
-    assert "no connector named 'lazada'; available: gojek, grab, shopee, store, tokopedia" in str(refused.value)
+    assert "no connector named 'lazada'; available: gojek, grab, shopee, store, tokopedia, whatsapp" in str(
+        refused.value
+    )

@@ -45,6 +45,9 @@ class Fault:
     # Push platforms have no paginated pulls: their "pages" are webhook deliveries, so these cells start before
     # any push and deliver them (duplicated or shuffled) themselves.
     starts_before_pushes: bool = False
+    # Faults of an API omnikop calls (answers, tokens): no cell for a platform that pulls nothing (WhatsApp).
+    needs_api: bool = False
+    push_only: bool = False  # faults of webhook deliveries (forged signatures): push platforms only
 
 
 def sandbox_switches(switches: dict[str, Any], marker: str | None) -> FaultRun:
@@ -105,6 +108,14 @@ def _later_page(path: str, params: dict[str, Any]) -> bool:
         if name == "offset" and text.isdigit() and int(text) > 0:
             return True
     return False
+
+
+def forged_pushes(cell: CellContext) -> int:
+    """Webhooks with bad signatures (tampered bodies signed with another key, or bearer tokens that are not the
+    platform's) interleaved with the real, shuffled ones; evidence: forged deliveries refused with 401."""
+    delivered = deliver_pushes(cell.engine, cell.instance, EmitOptions(forged=5, reorder=True, seed=11))
+    sync(cell.engine, cell.instance)
+    return sum(1 for result in delivered if result.forged and result.status == 401)
 
 
 def token_refresh_race(cell: CellContext) -> int:
@@ -181,12 +192,19 @@ def _concurrently(jobs: list[Callable[[], object]]) -> None:
 
 
 FAULTS = (
-    Fault("429 storm + Retry-After", sandbox_switches({"rate_limit": 4, "retry_after": 1}, "rate_limit"), "429s"),
-    Fault("5xx burst", sandbox_switches({"server_errors": 4}, "server_errors"), "5xx"),
-    Fault("slow > client timeout", sandbox_switches({"slow": 2, "slow_seconds": 0.6}, "slow"), "slow"),
-    Fault("connection resets", sandbox_switches({"connection_resets": 3}, "connection_resets"), "resets"),
-    Fault("malformed JSON", sandbox_switches({"malformed_json": 3}, "malformed_json"), "bodies"),
-    Fault("truncated pages", sandbox_switches({"truncated": 3}, "truncated"), "bodies"),
+    Fault(
+        "429 storm + Retry-After",
+        sandbox_switches({"rate_limit": 4, "retry_after": 1}, "rate_limit"),
+        "429s",
+        needs_api=True,
+    ),
+    Fault("5xx burst", sandbox_switches({"server_errors": 4}, "server_errors"), "5xx", needs_api=True),
+    Fault("slow > client timeout", sandbox_switches({"slow": 2, "slow_seconds": 0.6}, "slow"), "slow", needs_api=True),
+    Fault(
+        "connection resets", sandbox_switches({"connection_resets": 3}, "connection_resets"), "resets", needs_api=True
+    ),
+    Fault("malformed JSON", sandbox_switches({"malformed_json": 3}, "malformed_json"), "bodies", needs_api=True),
+    Fault("truncated pages", sandbox_switches({"truncated": 3}, "truncated"), "bodies", needs_api=True),
     Fault(
         "record on two pages",
         between_pages({"duplicate_across_pages": True}, EmitOptions(duplicates=True, seed=3)),
@@ -199,8 +217,14 @@ FAULTS = (
         "later pages / shuffled pushes",
         starts_before_pushes=True,
     ),
-    Fault("token expiry mid-pagination", sandbox_switches({"expire_token_after": 2}, "expire_token"), "expiries"),
-    Fault("two workers refresh token", token_refresh_race, "1 refresh"),
+    Fault(
+        "token expiry mid-pagination",
+        sandbox_switches({"expire_token_after": 2}, "expire_token"),
+        "expiries",
+        needs_api=True,
+    ),
+    Fault("two workers refresh token", token_refresh_race, "1 refresh", needs_api=True),
+    Fault("bad signatures", forged_pushes, "forged refused", starts_before_pushes=True, push_only=True),
     Fault("SIGKILL after landing", killed_at("after_landing"), "killed"),
     Fault("SIGKILL mid posting batch", killed_at("mid_batch"), "killed"),
     Fault("DB connection dropped", connection_dropped, "drops"),

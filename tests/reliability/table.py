@@ -53,6 +53,6 @@ def _render(cell) -> str:  # type: ignore[no-untyped-def]
 
 
 def _column_order(column: tuple[str, str]) -> tuple[int, bool]:
-    platforms = ["shopee", "tokopedia", "gojek", "grab"]
+    platforms = ["shopee", "tokopedia", "gojek", "grab", "whatsapp"]
     platform, database = column
     return (platforms.index(platform) if platform in platforms else 99, database != "sqlite")

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from connectors.base.sandbox.emitter import EmitOptions
-from tests.reliability.bench import PLATFORMS, prepare
+from tests.reliability.bench import NO_API_PLATFORMS, PLATFORMS, PUSH_PLATFORMS, prepare
 from tests.reliability.faults import FAULTS, FAULTS_BY_NAME, Fault
 from tests.reliability.matrix import Reference, run_cell
 
 PG_FAULTS = ("DB connection dropped", "overlapping runs")
-PG_PLATFORMS = ("shopee", "grab")
+PG_PLATFORMS = ("shopee", "grab", "whatsapp")
 
 
 def _assert_clean(cell) -> None:  # type: ignore[no-untyped-def]
@@ -27,8 +27,22 @@ def _assert_clean(cell) -> None:  # type: ignore[no-untyped-def]
     assert (cell.equal, cell.duplicates, cell.lost) == (True, 0, 0), cell
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
-@pytest.mark.parametrize("fault", FAULTS, ids=[fault.name for fault in FAULTS])
+def applies(fault: Fault, platform: str) -> bool:
+    """A fault has a cell where it can happen: API faults where omnikop calls an API, push faults on pushes."""
+    return (platform not in NO_API_PLATFORMS or not fault.needs_api) and (
+        platform in PUSH_PLATFORMS or not fault.push_only
+    )
+
+
+CELLS = [
+    pytest.param(fault, platform, id=f"{fault.name}-{platform}")
+    for fault in FAULTS
+    for platform in PLATFORMS
+    if applies(fault, platform)
+]
+
+
+@pytest.mark.parametrize(("fault", "platform"), CELLS)
 def test_books_after_fault_and_rerun_equal_the_reference(
     fault: Fault, platform: str, references: Callable[[str], Reference], tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from connectors.gojek.testing import GojekPushHarness
 from connectors.grab.testing import GrabPushHarness
+from connectors.whatsapp.testing import WhatsappPushHarness
 from tests.reliability.bench import PLATFORMS
 from tests.reliability.matrix import Reference
 
@@ -21,6 +22,7 @@ PERSONAL_DATA: dict[str, tuple[str, ...]] = {
     "tokopedia": ("Pembeli Setia", "pembeli.setia@", "(+62)812****789", 'Jl. X"'),
     "gojek": GojekPushHarness.personal_data,
     "grab": GrabPushHarness.personal_data,
+    "whatsapp": WhatsappPushHarness.personal_data,
 }
 
 

@@ -319,23 +319,8 @@ class World:
         for index in range(1, config.members + 1):
             join = config.start - timedelta(days=rng.randint(60, 900))
             self.members.append(Member(f"{index:04d}", f"Anggota {index:04d}", join))
-        member_nos = [m.member_no for m in self.members]
         for p_index, platform in enumerate(config.platforms):
-            # Two shops per platform: one member's own shop, and a cooperative shop selling several members' goods.
-            solo = member_nos[p_index % len(member_nos)]
-            shared = tuple(sorted(rng.sample(member_nos, k=min(3, len(member_nos)))))
-            shape = self.shape(platform)
-            for s_index, owners in enumerate(((solo,), shared)):
-                flavor = shape.flavors[s_index]
-                shop = Shop(
-                    platform,
-                    shape.shop_ref(platform, p_index, s_index),
-                    f"{platform} shop {s_index + 1}",
-                    owners,
-                    flavor,
-                )
-                self.shops.append(shop)
-                self._add_products(rng, shop)
+            self._add_shops(rng, platform, p_index)
         for shop in self.shops:
             self._add_orders(rng, shop)
         if self.true_stock is not None:
@@ -346,6 +331,34 @@ class World:
             inject_discrepancies(self)
         for shop in self.shops:
             self._add_wallet(shop)
+
+    def add_channel(self, platform: str) -> None:
+        """Add one more platform's shops, products, orders and wallet, drawn from a generator of its own: the rest
+        of the world stays exactly what it was, so a channel added to an existing world (the demo's) adds to its
+        books without changing any other platform's (adding it to ``WorldConfig.platforms`` would re-draw all)."""
+        rng = random.Random(f"{self.config.seed}:{platform}")
+        shops = self._add_shops(rng, platform, len({shop.platform for shop in self.shops}))
+        for shop in shops:
+            self._add_orders(rng, shop)
+        for shop in shops:
+            self._add_wallet(shop)
+
+    def _add_shops(self, rng: random.Random, platform: str, p_index: int) -> list[Shop]:
+        """Two shops per platform: one member's own shop, and a cooperative shop selling several members' goods."""
+        member_nos = [m.member_no for m in self.members]
+        solo = member_nos[p_index % len(member_nos)]
+        shared = tuple(sorted(rng.sample(member_nos, k=min(3, len(member_nos)))))
+        shape = self.shape(platform)
+        added = []
+        for s_index, owners in enumerate(((solo,), shared)):
+            flavor = shape.flavors[s_index]
+            shop = Shop(
+                platform, shape.shop_ref(platform, p_index, s_index), f"{platform} shop {s_index + 1}", owners, flavor
+            )
+            self.shops.append(shop)
+            self._add_products(rng, shop)
+            added.append(shop)
+        return added
 
     def _add_products(self, rng: random.Random, shop: Shop) -> None:
         names = FOOD_NAMES if shop.flavor == "food" else GOODS_NAMES

@@ -11,9 +11,10 @@ from connectors.base.sandbox.catalog import sandbox_class
 
 
 def test_every_discovered_platform_declares_itself_and_they_come_in_chart_order():
-    assert available_platforms() == ["gojek", "grab", "shopee", "store", "tokopedia"]
+    assert available_platforms() == ["gojek", "grab", "shopee", "store", "tokopedia", "whatsapp"]
     assert [(info.name, info.receivable.code) for info in platforms()] == [
         ("store", "1-1305"),
+        ("whatsapp", "1-1306"),
         ("shopee", "1-1310"),
         ("tokopedia", "1-1320"),
         ("gojek", "1-1340"),
@@ -25,7 +26,7 @@ def test_every_discovered_platform_declares_itself_and_they_come_in_chart_order(
 def test_an_unknown_platform_is_refused_naming_the_available_ones():
     assert check_platform("shopee") == "shopee"
     with pytest.raises(
-        ConfigError, match=r"no connector named 'lazada'; available: gojek, grab, shopee, store, tokopedia"
+        ConfigError, match=r"no connector named 'lazada'; available: gojek, grab, shopee, store, tokopedia, whatsapp"
     ):
         platform_info("lazada")
 
@@ -49,4 +50,5 @@ def test_each_platform_sandbox_declares_its_world_shape():
         "shopee": "ShopeeWorld",
         "store": "StoreWorld",
         "tokopedia": "TokopediaWorld",
+        "whatsapp": "WhatsappWorld",
     }

@@ -168,7 +168,7 @@ def test_the_declaration_gives_the_platform_its_connection_type_receivable_and_c
     assert derived.returncode == 0, derived.stderr
     types, code, names = derived.stdout.splitlines()
     # chart order: the new code is 1-1301
-    assert types == f"['{NAME}', 'store', 'shopee', 'tokopedia', 'gojek', 'grab']"
+    assert types == f"['{NAME}', 'store', 'whatsapp', 'shopee', 'tokopedia', 'gojek', 'grab']"
     assert code == "1-1301" and names == "['Piutang marketplace – Scaffoldtest']"
 
 

@@ -1,0 +1,1 @@
+"""WhatsApp Business (Cloud API) catalog orders: webhooks in, operator or bank payment confirmations."""
