@@ -8,7 +8,7 @@ day instead (corrections go into the open period).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from core_mapping.policy import IN_TRANSIT
 from ledger.periods import closed_through
 from ledger.posting import EntryDraft, credit, debit, post_entry
 from reconciliation.models import BankMatch
+from reconciliation.sources import MATCH_COLUMNS
 
 SOURCE_TYPE = "reconciliation"
 
@@ -39,29 +40,38 @@ def bank_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day
     )
 
 
+# A draft builder: (match row, the bank's ledger account, the first open day or None) → the entry to post.
+DraftBuilder = Callable[[Mapping[str, Any], str, date | None], EntryDraft]
+
+
 def post_bank_matches(
-    session: Session, matches: Sequence[Mapping[str, Any]], ledger_accounts: Mapping[str, str]
-) -> int:
-    """Post and record the new matches; ``ledger_accounts`` maps a bank account name to its ledger account
-    (an account whose statements were imported but which is no longer configured books to 1-1200, the
-    configuration's default)."""
+    session: Session,
+    matches: Sequence[Mapping[str, Any]],
+    ledger_accounts: Mapping[str, str],
+    draft: DraftBuilder = bank_match_draft,
+) -> list[dict[str, Any]]:
+    """Post and record the new matches, each through ``draft`` (withdrawals by default; the store level passes
+    its takings draft); ``ledger_accounts`` maps a bank account name to its ledger account (an account whose
+    statements were imported but which is no longer configured books to 1-1200, the configuration's default).
+    Returns the recorded match rows (``sources.MATCH_COLUMNS``), for level 3 to leave those bank lines alone."""
     closed = closed_through(session)
     first_open_day = closed + timedelta(days=1) if closed else None
     now = datetime.now(UTC)
+    recorded = []
     for match in matches:
         ledger_account = ledger_accounts.get(match["account"], "1-1200")
-        result = post_entry(session, bank_match_draft(match, ledger_account, first_open_day))
-        session.add(
-            BankMatch(
-                bank_line_id=match["bank_line_id"],
-                platform=match["platform"],
-                shop_ref=match["shop_ref"],
-                movement_ref=match["movement_ref"],
-                amount=match["amount"],
-                method=match["method"],
-                entry_id=result.entry_id,
-                matched_at=now,
-            )
+        result = post_entry(session, draft(match, ledger_account, first_open_day))
+        row = BankMatch(
+            bank_line_id=match["bank_line_id"],
+            platform=match["platform"],
+            shop_ref=match["shop_ref"],
+            movement_ref=match["movement_ref"],
+            amount=match["amount"],
+            method=match["method"],
+            entry_id=result.entry_id,
+            matched_at=now,
         )
+        session.add(row)
+        recorded.append({column: getattr(row, column) for column in MATCH_COLUMNS})
     session.flush()
-    return len(matches)
+    return recorded

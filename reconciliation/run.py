@@ -89,7 +89,7 @@ def run_reconciliation(session: Session, config: OmnikopConfig, as_of: date | No
     # The store's credits are claimed first, so level 3 lists them as matched rather than unexplained.
     matches = pd.concat([sources.matches, frame(store_matches, MATCH_COLUMNS)], ignore_index=True)
     bank = match_bank(sources.wallet, sources.bank_lines, matches, window_days=settings.bank_window_days)
-    result.matches_posted += post_bank_matches(session, bank.new_matches, ledger_accounts)
+    result.matches_posted += len(post_bank_matches(session, bank.new_matches, ledger_accounts))
     result.tables["withdrawals"], result.tables["bank_lines"] = bank.withdrawals, bank.lines
     result.drafts += bank.drafts
     stock, found = check_stock(sources.stock, sources.goods, _product_lookup(session, as_of))

@@ -15,18 +15,15 @@ A match whose bank date lies in a closed period is posted on the first open day 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core_mapping.keys import DocumentKeys, shop_dimension
 from core_mapping.policy import CASH, FEE_EXPENSE, receivable_account
-from ledger.periods import closed_through
-from ledger.posting import EntryDraft, credit, debit, post_entry
-from reconciliation.clearing import SOURCE_TYPE
-from reconciliation.models import BankMatch
-from reconciliation.sources import MATCH_COLUMNS
+from ledger.posting import EntryDraft, credit, debit
+from reconciliation.clearing import SOURCE_TYPE, post_bank_matches
 
 PAYMENT_FEE = FEE_EXPENSE["PAYMENT_FEE"]
 
@@ -57,27 +54,5 @@ def store_match_draft(match: Mapping[str, Any], bank_account: str, first_open_da
 def post_store_matches(
     session: Session, matches: Sequence[Mapping[str, Any]], ledger_accounts: Mapping[str, str]
 ) -> list[dict[str, Any]]:
-    """Post and record the new matches; ``ledger_accounts`` maps a bank account name to its ledger account
-    (1-1200, the configuration's default, for an account no longer configured). Returns the recorded match
-    rows (``sources.MATCH_COLUMNS``), for level 3 to leave those bank lines alone in the same run."""
-    closed = closed_through(session)
-    first_open_day = closed + timedelta(days=1) if closed else None
-    now = datetime.now(UTC)
-    recorded = []
-    for match in matches:
-        ledger_account = ledger_accounts.get(match["account"], "1-1200")
-        result = post_entry(session, store_match_draft(match, ledger_account, first_open_day))
-        row = BankMatch(
-            bank_line_id=match["bank_line_id"],
-            platform=match["platform"],
-            shop_ref=match["shop_ref"],
-            movement_ref=match["movement_ref"],
-            amount=match["amount"],
-            method=match["method"],
-            entry_id=result.entry_id,
-            matched_at=now,
-        )
-        session.add(row)
-        recorded.append({column: getattr(row, column) for column in MATCH_COLUMNS})
-    session.flush()
-    return recorded
+    """Post and record the new takings matches (``clearing.post_bank_matches`` with the takings draft)."""
+    return post_bank_matches(session, matches, ledger_accounts, store_match_draft)
