@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import requests
+
+if TYPE_CHECKING:
+    from connectors.base.sandbox.faults import FaultPlan
+    from connectors.base.sandbox.world import World, WorldOrder
 
 
 @dataclass(frozen=True)
@@ -89,3 +96,22 @@ class PushEmitter(ABC):
 
 def _position(plan: list[tuple[Emission, bool, bool]], emission: Emission) -> int:
     return next(index for index, (planned, _, _) in enumerate(plan) if planned is emission)
+
+
+# How a platform renders one world order as pushed events: (order, as of, corrupt?) → (moment, event id, ...).
+RenderEvents = Callable[["WorldOrder", datetime, bool], Iterable[tuple[Any, ...]]]
+
+
+def in_time_order(
+    world: World, platform: str, shop_ref: str, faults: FaultPlan, render: RenderEvents
+) -> list[tuple[tuple[Any, ...], str]]:
+    """Every order's rendered events with its order ref, in the order the platform sends them (moment, then event
+    id); the orders the fault plan names in ``corrupt_records`` are rendered corrupt."""
+    corrupt = set(faults.corrupt_records)
+    timeline = [
+        (event, order.order_ref)
+        for order in world.orders_of(platform, shop_ref)
+        for event in render(order, world.as_of, order.order_ref in corrupt)
+    ]
+    timeline.sort(key=lambda item: (item[0][0], item[0][1]))
+    return timeline

@@ -8,7 +8,7 @@ import json
 
 import requests
 
-from connectors.base.sandbox.emitter import Emission, PushEmitter
+from connectors.base.sandbox.emitter import Emission, PushEmitter, in_time_order
 from connectors.base.sandbox.faults import FaultPlan
 from connectors.base.sandbox.world import World
 from connectors.gojek.sandbox import render
@@ -21,14 +21,8 @@ class GobizEmitter(PushEmitter):
         self.world, self.secret, self.faults = world, notification_secret, faults
 
     def events(self, shop_ref: str) -> list[Emission]:
-        corrupt = set(self.faults.corrupt_records)
-        timeline = [
-            (moment, ident, payload, order.order_ref)
-            for order in self.world.orders_of("gojek", shop_ref)
-            for moment, ident, payload in render.order_events(order, self.world.as_of, order.order_ref in corrupt)
-        ]
-        timeline.sort(key=lambda event: (event[0], event[1]))
-        return [Emission(ident, json.dumps(payload).encode(), ref) for _, ident, payload, ref in timeline]
+        timeline = in_time_order(self.world, "gojek", shop_ref, self.faults, render.order_events)
+        return [Emission(ident, json.dumps(payload).encode(), ref) for (_, ident, payload), ref in timeline]
 
     def authenticate(self, session: requests.Session, base_url: str, emission: Emission) -> dict[str, str]:
         return {"X-Go-Signature": _sign(self.secret, emission.body)}

@@ -7,7 +7,7 @@ import json
 
 import requests
 
-from connectors.base.sandbox.emitter import Emission, PushEmitter
+from connectors.base.sandbox.emitter import Emission, PushEmitter, in_time_order
 from connectors.base.sandbox.faults import FaultPlan
 from connectors.base.sandbox.world import World
 from connectors.grab.sandbox import render
@@ -25,14 +25,8 @@ class GrabEmitter(PushEmitter):
         self._tokens: dict[str, str] = {}
 
     def events(self, shop_ref: str) -> list[Emission]:
-        corrupt = set(self.faults.corrupt_records)
-        timeline = [
-            (moment, ident, kind, body, o.order_ref)
-            for o in self.world.orders_of("grab", shop_ref)
-            for moment, ident, kind, body in render.push_events(o, self.world.as_of, o.order_ref in corrupt)
-        ]
-        timeline.sort(key=lambda event: (event[0], event[1]))
-        return [Emission(i, json.dumps(b).encode(), ref, path=PATHS[k]) for _, i, k, b, ref in timeline]
+        timeline = in_time_order(self.world, "grab", shop_ref, self.faults, render.push_events)
+        return [Emission(i, json.dumps(b).encode(), ref, path=PATHS[k]) for (_, i, k, b), ref in timeline]
 
     def authenticate(self, session: requests.Session, base_url: str, emission: Emission) -> dict[str, str]:
         token = self._tokens.get(base_url)
