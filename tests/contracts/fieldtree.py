@@ -93,6 +93,42 @@ def answer_problems(answers: Sequence[Any], tree: FieldTree, needed: FieldTree) 
     return sorted(found)
 
 
+def wrong_types(answer: Any, types: Mapping[str, str]) -> list[str]:
+    """``field=value`` for each value whose JSON type is not the documented one (``types``: dotted path →
+    ``number`` or ``string``), e.g. GoBiz's ``header.version``, a number the sandbox once sent as text."""
+    bad = []
+    for dotted, kind in types.items():
+        parent, _, name = dotted.rpartition(".")
+        for path, obj in objects_at(answer):
+            if path == (parent or ROOT) and name in obj:
+                value = obj[name]
+                number = not isinstance(value, bool) and isinstance(value, int | float)
+                if (kind == "number" and not number) or (kind == "string" and not isinstance(value, str)):
+                    bad.append(f"{dotted}={value!r}")
+    return bad
+
+
+def contract_problems(
+    bodies: Mapping[str, Sequence[Any]], trees: Mapping[str, Mapping[str, Any]], needed: Mapping[str, FieldTree]
+) -> dict[str, list[str]]:
+    """Per contract (``trees[name]``: its ``tree`` and optional ``types``): fields any body invents, values of the
+    wrong type, and needed fields missing across all its bodies taken together."""
+    found: dict[str, list[str]] = {}
+    for name, answers in bodies.items():
+        tree, issues = trees[name]["tree"], set()
+        for body in answers:
+            issues.update(invented_fields(body, tree))
+            issues.update(wrong_types(body, trees[name].get("types", {})))
+        issues.update(missing_fields({"all": list(answers)}, _under_all(needed[name]), _under_all(tree)))
+        found[name] = sorted(issues)
+    return found
+
+
+def _under_all(tree: FieldTree) -> FieldTree:
+    """Re-root a tree under ``all[]`` so one check spans every body (a needed field must be in each of them)."""
+    return {ROOT: ["all"], **{("all[]" if path == ROOT else f"all[].{path}"): fields for path, fields in tree.items()}}
+
+
 def load_trees(path: Path) -> dict[str, dict[str, Any]]:
     """A ``{api_name: {"path": ..., "tree": {...}}}`` file (the vendored Shopee file, or one of ours)."""
     return json.loads(path.read_text(encoding="utf-8"))

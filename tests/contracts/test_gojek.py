@@ -25,7 +25,7 @@ from connectors.base.windows import Window
 from connectors.gojek.connector import GojekConnector
 from connectors.gojek.sandbox import GojekSandbox, render
 from foundation.db import Base, make_engine
-from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields, objects_at
+from tests.contracts.fieldtree import contract_problems, load_trees
 
 TREES = load_trees(Path(__file__).parent / "gojek" / "gobiz.json")
 WORLD = WorldConfig(orders_per_day=6, days=3, platforms=("gojek",))
@@ -56,6 +56,10 @@ ENDPOINT = {
 }
 
 
+def problems(bodies: dict[str, list[Any]]) -> dict[str, list[str]]:
+    return contract_problems(bodies, TREES, NEEDED)
+
+
 def contract_of(path: str) -> str:
     return next(name for suffix, name in ENDPOINT.items() if path.endswith(suffix))
 
@@ -63,18 +67,6 @@ def contract_of(path: str) -> str:
 def event_contract(event: dict[str, Any]) -> str:
     name = event["header"]["event_name"]
     return "gofood.order.*" if name.startswith("gofood.order.") else name
-
-
-def wrong_types(answer: Any, types: dict[str, str]) -> list[str]:
-    bad = []
-    for dotted, kind in types.items():
-        parent, _, name = dotted.rpartition(".")
-        for path, obj in objects_at(answer):
-            if path == (parent or "$") and name in obj:
-                value = obj[name]
-                if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
-                    bad.append(f"{dotted}={value!r}")
-    return bad
 
 
 def client_answers(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
@@ -117,24 +109,6 @@ def webhooks(world: World) -> list[dict[str, Any]]:
             answer = requests.post(f"{gobiz.url}/_sandbox/emit", json={"url": receiver.url, "shop_ref": shop.shop_ref})
             answer.raise_for_status()
     return received
-
-
-def problems(answers: dict[str, list[Any]]) -> dict[str, list[str]]:
-    """Per contract: invented fields in any answer, and needed fields missing across all its answers."""
-    found: dict[str, list[str]] = {}
-    for name, bodies in answers.items():
-        tree, issues = TREES[name]["tree"], set()
-        for body in bodies:
-            issues.update(invented_fields(body, tree))
-            issues.update(wrong_types(body, TREES[name].get("types", {})))
-        issues.update(missing_fields({"all": bodies}, _under_all(NEEDED[name]), _under_all(tree)))
-        found[name] = sorted(issues)
-    return found
-
-
-def _under_all(tree: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Re-root a tree under ``all[]`` so one check spans every answer (a field must be in each of them)."""
-    return {"$": ["all"], **{("all[]" if path == "$" else f"all[].{path}"): fields for path, fields in tree.items()}}
 
 
 @pytest.fixture(scope="module")

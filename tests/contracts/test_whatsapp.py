@@ -19,7 +19,7 @@ from connectors.base.sandbox.world import World
 from connectors.whatsapp import events
 from connectors.whatsapp.sandbox import WhatsappSandbox, render
 from connectors.whatsapp.testing import WORLD
-from tests.contracts.fieldtree import invented_fields, load_trees, missing_fields, objects_at
+from tests.contracts.fieldtree import contract_problems, invented_fields, load_trees
 
 TREES = load_trees(Path(__file__).parent / "whatsapp" / "cloud_api.json")
 V = "entry[].changes[].value"
@@ -39,22 +39,13 @@ NEEDED = {
 }
 
 
+def problems(bodies: dict[str, list[Any]]) -> dict[str, list[str]]:
+    return contract_problems(bodies, TREES, NEEDED)
+
+
 def contract_of(webhook: dict[str, Any]) -> str:
     value = webhook["entry"][0]["changes"][0]["value"]
     return f"messages.{value['messages'][0]['type']}" if "messages" in value else "statuses"
-
-
-def wrong_types(answer: Any, types: dict[str, str]) -> list[str]:
-    bad = []
-    for dotted, kind in types.items():
-        parent, _, name = dotted.rpartition(".")
-        for path, obj in objects_at(answer):
-            if path == (parent or "$") and name in obj:
-                value = obj[name]
-                number = not isinstance(value, bool) and isinstance(value, int | float)
-                if (kind == "number" and not number) or (kind == "string" and not isinstance(value, str)):
-                    bad.append(f"{dotted}={value!r}")
-    return bad
 
 
 def webhooks(world: World) -> list[dict[str, Any]]:
@@ -72,22 +63,6 @@ def webhooks(world: World) -> list[dict[str, Any]]:
             answer = requests.post(f"{meta.url}/_sandbox/emit", json={"url": receiver.url, "shop_ref": shop.shop_ref})
             answer.raise_for_status()
     return received
-
-
-def problems(delivered: dict[str, list[Any]]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for name, bodies in delivered.items():
-        tree, issues = TREES[name]["tree"], set()
-        for body in bodies:
-            issues.update(invented_fields(body, tree))
-            issues.update(wrong_types(body, TREES[name].get("types", {})))
-        issues.update(missing_fields({"all": bodies}, _under_all(NEEDED[name]), _under_all(tree)))
-        found[name] = sorted(issues)
-    return found
-
-
-def _under_all(tree: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {"$": ["all"], **{("all[]" if path == "$" else f"all[].{path}"): fields for path, fields in tree.items()}}
 
 
 def by_contract(bodies: list[dict[str, Any]]) -> dict[str, list[Any]]:
