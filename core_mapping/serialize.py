@@ -109,4 +109,5 @@ def settlement_from_json(text: str) -> Settlement:
         line_gross=tuple((sku, Decimal(amount)) for sku, amount in data.get("line_gross", [])),
         payout_ref=data.get("payout_ref"),
         tender=data.get("tender"),
+        tender_ref=data.get("tender_ref"),
     )

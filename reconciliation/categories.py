@@ -4,7 +4,7 @@ The clearing account says which balance a variance makes disagree with the outsi
 ``adjust`` or ``write-off`` corrects: the shop's marketplace receivable (1-13xx), money in transit (1-1350),
 the bank, the unit ledger, the settlements held in suspense (2-1700: the posting rules hold there the money
 of a cancelled order the platform paid for, never booking it as a member's sale), or an outlet's cash (1-1100;
-a store's QRIS/transfer clearing 1-1305 is its "receivable"). The other level-1 variances
+a store's QRIS/transfer clearing 1-1305 and WhatsApp's 1-1306 are their "receivable"). The other level-1 variances
 leave no balance out of line: the ledger books settlements (settlement-first, design §5), so what was never
 settled was never booked; they are accepted or fixed at the source. Plain data, no pandas.
 """
@@ -25,6 +25,7 @@ LEVELS: dict[str, str] = {
     "wallet_bank": "3 · Withdrawal ↔ bank",
     "stock": "Stock ↔ unit ledger",
     "store": "Toko · POS takings ↔ bank",
+    "payments": "Direct payments (WhatsApp) ↔ bank",
 }
 
 
@@ -64,6 +65,8 @@ CATEGORIES: dict[str, Category] = {
         Category("store_qris_fee", "store", "QRIS credit ≠ takings less the configured MDR", "receivable"),
         Category("store_transfer_unsettled", "store", "transfer takings never credited by the bank", "receivable"),
         Category("store_transfer_mismatch", "store", "transfer credit ≠ the transfer takings", "receivable"),
+        Category("payment_unsettled", "payments", "confirmed transfer/QRIS payment never credited", "receivable"),
+        Category("payment_amount_mismatch", "payments", "bank credit ≠ the confirmed payment", "receivable"),
     )
 }
 

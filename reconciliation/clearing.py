@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core_mapping.keys import DocumentKeys, shop_dimension
-from core_mapping.policy import IN_TRANSIT
+from core_mapping.policy import IN_TRANSIT, receivable_account
 from ledger.periods import closed_through
 from ledger.posting import EntryDraft, credit, debit, post_entry
 from reconciliation.models import BankMatch
@@ -37,6 +37,27 @@ def bank_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day
         description=f"Withdrawal {ref} of {shop_dim} received in bank {match['account']} ({match['method']} match)",
         source_type=SOURCE_TYPE,
         source_ref=DocumentKeys(platform, shop, "wallet", ref).source_ref("bank"),
+    )
+
+
+def payment_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day: date | None) -> EntryDraft:
+    """A buyer's transfer/QRIS payment reached the bank: Dr bank / Cr the channel's clearing, by what the bank
+    shows (a difference stays in the clearing as the payments level's variance)."""
+    platform, shop, ref, amount = match["platform"], match["shop_ref"], match["movement_ref"], match["amount"]
+    shop_dim = shop_dimension(platform, shop)
+    day: date = match["booked_on"]
+    if first_open_day is not None and day < first_open_day:
+        day = first_open_day
+    return EntryDraft(
+        idempotency_key=f"recon:payment-bank:{platform}:{shop}:{ref}",
+        effective_date=day,
+        lines=(
+            debit(bank_account, amount, shop_ref=shop_dim),
+            credit(receivable_account(platform), amount, shop_ref=shop_dim),
+        ),
+        description=f"Payment of order {ref} of {shop_dim} received in bank {match['account']}",
+        source_type=SOURCE_TYPE,
+        source_ref=DocumentKeys(platform, shop, "payment", ref).source_ref("bank"),
     )
 
 

@@ -23,10 +23,11 @@ from ledger.reports import balances_by
 from reconciliation.actions import variance_source_ref
 from reconciliation.balance import assert_balances
 from reconciliation.categories import VarianceDraft
-from reconciliation.clearing import post_bank_matches
+from reconciliation.clearing import payment_match_draft, post_bank_matches
 from reconciliation.coverage import shop_bases
 from reconciliation.match_bank import match_bank
 from reconciliation.match_orders import match_orders
+from reconciliation.match_payments import match_payments
 from reconciliation.match_store import match_store
 from reconciliation.match_wallet import match_wallet
 from reconciliation.models import Variance
@@ -86,8 +87,15 @@ def run_reconciliation(session: Session, config: OmnikopConfig, as_of: date | No
     result.matches_posted = len(store_matches)
     result.tables["store"] = store.items
     result.drafts += store.drafts
-    # The store's credits are claimed first, so level 3 lists them as matched rather than unexplained.
     matches = pd.concat([sources.matches, frame(store_matches, MATCH_COLUMNS)], ignore_index=True)
+    payments = match_payments(sources.settlements, sources.bank_lines, matches, window_days=settings.bank_window_days)
+    payment_matches = post_bank_matches(session, payments.new_matches, ledger_accounts, payment_match_draft)
+    result.matches_posted += len(payment_matches)
+    result.tables["payments"] = payments.items
+    result.drafts += payments.drafts
+    # The store's and the direct payments' credits are claimed first, so level 3 lists them as matched rather
+    # than unexplained.
+    matches = pd.concat([matches, frame(payment_matches, MATCH_COLUMNS)], ignore_index=True)
     bank = match_bank(sources.wallet, sources.bank_lines, matches, window_days=settings.bank_window_days)
     result.matches_posted += len(post_bank_matches(session, bank.new_matches, ledger_accounts))
     result.tables["withdrawals"], result.tables["bank_lines"] = bank.withdrawals, bank.lines

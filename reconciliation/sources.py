@@ -51,6 +51,7 @@ SETTLEMENT_COLUMNS = {
     "settled_net": "int64",
     "payout_ref": "object",  # the payout that pays it, where the platform links them (TikTok payment id)
     "tender": "object",  # how a store's buyer paid (cash, qris, transfer); None on the marketplaces
+    "tender_ref": "object",  # the bank/QRIS reference of such a payment, where known (WhatsApp confirmations)
     "settlement_page": "int64",
 }
 WALLET_COLUMNS = {
@@ -278,7 +279,16 @@ _ORDER = _DocumentShape(
 )
 _SETTLEMENT = _DocumentShape(
     columns=SETTLEMENT_COLUMNS,
-    fields=("settlement_ref", "order_ref", "released_at", "settled_gross", "settled_net", "payout_ref", "tender"),
+    fields=(
+        "settlement_ref",
+        "order_ref",
+        "released_at",
+        "settled_gross",
+        "settled_net",
+        "payout_ref",
+        "tender",
+        "tender_ref",
+    ),
     pick=lambda data: (
         data["settlement_ref"],
         data.get("order_ref") or None,
@@ -287,6 +297,7 @@ _SETTLEMENT = _DocumentShape(
         text_to_minor(data["net"]),
         data.get("payout_ref") or None,
         data.get("tender") or None,
+        data.get("tender_ref") or None,
     ),
     moments={"released_at": "released_on"},
     cutoff="released_on",

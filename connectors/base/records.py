@@ -130,6 +130,9 @@ class Settlement:
     # How the buyer paid where no marketplace holds the money: the seller's own till (``cash``) or a payment
     # that reaches the bank later (``qris``, ``transfer``). None for a platform settlement (the platform pays).
     tender: str | None = None
+    # The bank or QRIS reference of such a payment where one is known (WhatsApp: given when it is confirmed), so
+    # reconciliation can find its bank credit.
+    tender_ref: str | None = None
 
     def component_total(self, kind: FeeKind) -> Decimal:
         return sum((c.amount for c in self.components if c.kind is kind), Decimal(0))

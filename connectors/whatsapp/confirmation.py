@@ -96,4 +96,5 @@ def parse(page: LandedPage, order_of: OrderParser) -> Iterator[Parsed]:
         raw=raw,
         line_gross=tuple(per_sku.items()),
         tender=method,
+        tender_ref=confirmation.get("reference") or None,
     )

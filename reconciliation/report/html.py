@@ -27,6 +27,7 @@ ORDER = (
     "withdrawals",
     "bank_lines",
     "store",
+    "payments",
     "stock_levels",
     "stock",
     "ledger",

@@ -119,6 +119,23 @@ SPECS: dict[str, tuple[str, list[Column]]] = {
             ("result", "Result", "text"),
         ],
     ),
+    "payments": (
+        "Direct payments (WhatsApp) · confirmed transfer/QRIS ↔ bank",
+        [
+            ("platform", "Platform", "text"),
+            ("shop_ref", "Shop", "text"),
+            ("order_ref", "Order", "text"),
+            ("paid_on", "Paid", "date"),
+            ("tender", "Tender", "text"),
+            ("reference", "Reference", "text"),
+            ("settled_net", "Confirmed", "idr"),
+            ("bank_account", "Bank account", "text"),
+            ("booked_on", "Bank date", "date"),
+            ("bank_amount", "Bank credit", "idr"),
+            ("difference", "Difference", "idr"),
+            ("result", "Result", "text"),
+        ],
+    ),
     "stock": (
         "Stock · Platform ↔ unit ledger",
         [
@@ -183,6 +200,7 @@ SHEETS = {  # workbook sheet → tables on it, for Excel users: one sheet per le
     "2 Settlements-Wallet": ("wallet", "balances"),
     "3 Wallet-Bank": ("withdrawals", "bank_lines"),
     "Toko Cash-QRIS": ("store",),
+    "Direct payments": ("payments",),
     "Stock": ("stock_levels", "stock"),
     "Variances": ("variances", "audit"),
     "Ledger": ("ledger",),

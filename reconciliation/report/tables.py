@@ -75,6 +75,7 @@ def build_report(
         "withdrawals": within("withdrawals", "occurred_on"),
         "bank_lines": within("bank_lines", "booked_on"),
         "store": store_items(result.tables["store"], start, end),
+        "payments": within("payments", "paid_on"),
         "stock": result.tables["stock"],
         "stock_levels": stock_levels_frame(stock_levels),
     }
@@ -172,12 +173,14 @@ def bank_matched_in_ledger(session: Session, start: date, end: date) -> int:
     return sum(int(amount) for amount in session.scalars(query))
 
 
+PAYMENTS_LEVEL_GROUP = "direct payments ↔ bank"
 LEVEL_GROUPS = {  # variance level → the chart's level group (the balance assertion is part of level 2)
     "order_settlement": "1 · order ↔ settlement",
     "settlement_wallet": "2 · settlement ↔ wallet",
     "wallet_balance": "2 · settlement ↔ wallet",
     "wallet_bank": "3 · withdrawal ↔ bank",
     "store": STORE_LEVEL_GROUP,
+    "payments": PAYMENTS_LEVEL_GROUP,
 }
 
 
@@ -210,6 +213,18 @@ def _summarise(data: ReportData) -> None:
         level = LEVEL_GROUPS[categories[record["category"]]]
         rows.append({"platform": platform, "level": level, "matched": 0, "open": abs(int(record["difference"]))})
     store = summarise_store(t, data.tiles)
+    paid = t["payments"][t["payments"]["result"] == "matched"]
+    data.tiles.append(
+        (
+            f"Matched · {PAYMENTS_LEVEL_GROUP}",
+            f"{len(paid)} of {len(t['payments'])} payments",
+            int(paid["settled_net"].sum()),
+        )
+    )
+    rows += [
+        {"platform": platform, "level": PAYMENTS_LEVEL_GROUP, "matched": int(total), "open": 0}
+        for platform, total in paid.groupby("platform")["settled_net"].sum().items()
+    ]
     frame = pd.concat(
         [pd.DataFrame(rows, columns=["platform", "level", "matched", "open"]), store], ignore_index=True
     ).astype({"matched": "int64", "open": "int64"})
