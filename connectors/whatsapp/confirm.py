@@ -99,6 +99,37 @@ def confirm_payment(
     return Confirmed(placed.order_ref, page_id, not landed.duplicate, method, placed.gross, placed.currency)
 
 
+@dataclass(frozen=True)
+class AwaitingPayment:
+    order_ref: str
+    gross: Decimal
+    placed_at: datetime
+
+
+def awaiting_payment(engine: Engine, shop_ref: str) -> list[AwaitingPayment]:
+    """The shop's received orders that nobody has confirmed yet (the bank import looks for their payments);
+    an order that cannot be read is left out here, quarantine already lists it."""
+    received = (
+        select(RawPage, PushEvent.event_id)
+        .join(PushEvent, PushEvent.page_id == RawPage.id)
+        .where(PushEvent.platform == PLATFORM, RawPage.shop_ref == shop_ref, RawPage.kind == ORDER_KIND)
+    )
+    confirmed = select(PushEvent.event_id).where(
+        PushEvent.platform == PLATFORM, PushEvent.event_id.startswith("confirmation:")
+    )
+    found = []
+    with transaction(engine) as session:
+        done = {event.removeprefix("confirmation:") for event in session.scalars(confirmed)}
+        for row, _ in session.execute(received):
+            try:
+                placed = order_of(as_landed(row), single_message(load(row.body)))
+            except (BadField, ValueError, KeyError, IndexError, TypeError):
+                continue
+            if placed.order_ref not in done:
+                found.append(AwaitingPayment(placed.order_ref, placed.gross, placed.created_at))
+    return sorted(found, key=lambda order: (order.placed_at, order.order_ref))
+
+
 def _order_page(session: Session, shop_ref: str, order: str) -> RawPage:
     query = (
         select(RawPage)

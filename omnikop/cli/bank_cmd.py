@@ -20,7 +20,8 @@ def bank(
 ) -> None:
     """Import a bank statement CSV into reconciliation. Idempotent: the same lines imported again add nothing.
 
-    Nothing is posted by the import; matching a withdrawal to a bank credit posts Dr bank / Cr in transit.
+    The import posts no bank matches (``omnikop recon run`` does). A credit whose note names exactly one unpaid
+    WhatsApp order code for its gross confirms that order's payment, as ``omnikop orders confirm`` would.
     """
     from reconciliation.bank_csv import StatementRejected, parse_statement
     from reconciliation.bank_store import store_statement
@@ -42,3 +43,20 @@ def bank(
     )
     if summary.already_imported_at is not None:
         console.print(f"this exact file was imported on {summary.already_imported_at:%Y-%m-%d %H:%M} UTC")
+    _confirm_payments(statement.lines)
+
+
+def _confirm_payments(lines) -> None:  # type: ignore[no-untyped-def]
+    """Orders the statement's credits pay (``omnikop.payments_from_bank``), confirmed, then posted per shop."""
+    from omnikop.cli.orders_cmd import parsing_connector
+    from omnikop.cli.sync_cmd import render_summary
+    from omnikop.payments_from_bank import confirm_from_bank
+    from sync.pipeline import process_shop
+
+    db, settings = engine(), config()
+    confirmed = confirm_from_bank(db, lines, [(shop.platform, shop.shop_ref) for shop in settings.shops])
+    for c in confirmed:
+        state = "confirmed" if c.new else "already confirmed"
+        console.print(f"{c.platform} order {c.order_ref} ({c.shop_ref}): paid {c.amount} by bank credit, {state}")
+    for platform, shop in sorted({(c.platform, c.shop_ref) for c in confirmed if c.new}):
+        console.print(render_summary(process_shop(db, settings, parsing_connector(db, platform, shop))))

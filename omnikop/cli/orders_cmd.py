@@ -53,7 +53,7 @@ def confirm(
     if not post:
         console.print(f"`omnikop sync {platform} --shop {shop}` posts it.")
         return
-    console.print(render_summary(process_shop(db, config(), _connector(db, platform, shop))))
+    console.print(render_summary(process_shop(db, config(), parsing_connector(db, platform, shop))))
 
 
 def _moment(text: str) -> datetime:
@@ -66,7 +66,7 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=WIB)
 
 
-def _connector(db, platform: str, shop: str):  # type: ignore[no-untyped-def]
+def parsing_connector(db, platform: str, shop: str):  # type: ignore[no-untyped-def]
     """A connector to parse the shop's landed pages (parsing needs no credentials)."""
     from connectors.base.connection import ConnectionSpec
     from connectors.base.protocol import ConnectorContext
