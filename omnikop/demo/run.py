@@ -27,6 +27,7 @@ from connectors.base.sandbox.emitter import EmitOptions
 from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import PLATFORMS, World, WorldConfig
+from connectors.base.settlement_files.layout import WIB
 from connectors.base.tokens import StoredToken
 from connectors.base.webhooks import build_app, receiver_from_config
 from core_mapping.csv_io import import_mappings
@@ -228,7 +229,7 @@ def push_and_drop_reports(
     receiver = stack.enter_context(SandboxServer(build_app(receiver_from_config(engine, load_config(paths.config)))))
     inbox = Path(load_config(paths.config).inbox)
     for platform, sandbox in pushing.items():
-        delivered = 0
+        delivered, bank_paid = 0, []
         folder = inbox / platform
         folder.mkdir(parents=True, exist_ok=True)
         for shop in sandbox.shop_refs():
@@ -240,13 +241,20 @@ def push_and_drop_reports(
                 raise RuntimeError(f"{platform} shop {shop}: the receiver refused {len(failed)} webhook deliveries")
             delivered += len(results)
             if day is not None:
-                _confirm_payments(engine, shop, [payment for _, payment in day if payment is not None])
+                paid = [payment for _, payment in day if payment is not None]
+                by_note = _paid_by_note(paid) if shop == sandbox.shop_refs()[-1] else None
+                _confirm_payments(engine, shop, [p for p in paid if p is not by_note])
+                gross = {
+                    o.order_ref: sum(line.amount for line in o.lines) for o in sandbox.world.orders_of(platform, shop)
+                }
+                bank_paid += [(shop, p, p is by_note, gross[p.order_ref]) for p in paid if p.method != "cash"]
                 continue
             start = datetime.combine(sandbox.world.config.start, time(), UTC) - timedelta(days=1)
             report = sandbox.settlement_report(shop, "settlement_report_csv", start, sandbox.world.as_of)  # type: ignore[attr-defined]
             (folder / f"{shop}-settlements.csv").write_bytes(report)
         if hasattr(sandbox, "payments"):
             console.print(f"      {platform}: {delivered} webhooks (a day of orders) delivered; payments confirmed")
+            _import_payments_statement(engine, paths, bank_paid, console)
             continue
         console.print(f"      {platform}: {delivered} webhook events delivered to {receiver.url}; reports in {folder}/")
 
@@ -269,6 +277,41 @@ def _confirm_payments(engine, shop: str, payments: list) -> None:  # type: ignor
 
     for p in payments:
         confirm_payment(engine, shop, p.order_ref, p.method, reference=p.reference, at=p.paid_at)
+
+
+def _paid_by_note(payments: list):  # type: ignore[no-untyped-def, type-arg]
+    """The transfer nobody confirms by hand: its buyer wrote the order code in the note, the bank import confirms it."""
+    return next((p for p in payments if p.method == "transfer"), None)
+
+
+def _import_payments_statement(engine, paths: DemoPaths, paid: list, console: Console) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """The buyers' transfers and QRIS payments on the cooperative's account, as ``omnikop import bank`` takes
+    them: each credit names its payment's reference; one names only the order code, and the import confirms it
+    (``omnikop.payments_from_bank``). The WhatsApp sync DAG posts the confirmations, the payments level matches."""
+    from foundation.bank_layouts import PRESETS
+    from omnikop.demo.store_bank import bca_statement
+    from omnikop.payments_from_bank import confirm_from_bank
+    from reconciliation.bank_csv import parse_statement
+    from reconciliation.bank_store import store_statement
+
+    lines = []
+    for _, payment, by_note, gross in paid:
+        note = f"ORDER {payment.order_ref[-8:]}" if by_note else payment.reference
+        kind = "KR OTOMATIS QRIS" if payment.method == "qris" else "TRSF E-BANKING CR"
+        lines.append((payment.paid_at.astimezone(WIB).date(), f"{kind} {note}", gross))
+    if not lines:
+        return
+    path = paths.config.parent / "bank-bca-whatsapp.csv"
+    path.write_text(bca_statement(sorted(lines)), encoding="utf-8")
+    data = path.read_bytes()
+    statement = parse_statement(data, PRESETS["bca"], str(path))
+    with transaction(engine) as session:
+        store_statement(session, BANK_ACCOUNT, path.name, data, statement, "bca")
+    confirmed = confirm_from_bank(engine, statement.lines, sorted({("whatsapp", shop) for shop, *_ in paid}))
+    console.print(
+        f"      whatsapp: {len(lines)} transfer/QRIS credits on {path.name};"
+        f" {len(confirmed)} order(s) confirmed by their transfer note"
+    )
 
 
 def import_pos_exports(running: RunningSandboxes, paths: DemoPaths, engine, console: Console) -> None:  # type: ignore[no-untyped-def]

@@ -94,6 +94,7 @@ def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_noth
     assert "omnikop_stock: success" in first.stdout
     assert_stock_pushed_to_four_channels_and_reported(tmp_path, first.stdout)
     assert_store_level_in_the_report(out / "reconciliation")
+    assert_whatsapp_payments_met_the_bank(out / "reconciliation", first.stdout)
     books = fingerprint(tmp_path)
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
@@ -148,6 +149,20 @@ def assert_no_secret_in_logs_or_landing(
         f"raw_pages: …{secret[:4]}…" for secret in secrets if any(secret.encode() in page for page in landed)
     ]
     assert leaks == [], leaks
+
+
+def assert_whatsapp_payments_met_the_bank(folder: Path, stdout: str) -> None:
+    """Every WhatsApp transfer/QRIS payment of the demo day meets its credit on bank-bca-whatsapp.csv by its
+    reference; one was confirmed by the bank import alone (its note names the order code), the rest by hand."""
+    page = (folder / "reconciliation-2026-10.html").read_text(encoding="utf-8")
+    assert 'id="payments"' in page
+    table = pd.read_csv(folder / "reconciliation-2026-10-payments.csv")
+    assert len(table) >= 2 and set(table["platform"]) == {"whatsapp"}
+    assert set(table["tender"]) <= {"transfer", "qris"}
+    assert (table["result"] == "matched").all() and (table["bank_amount"] == table["settled_net"]).all(), table
+    by_note = table[~table["reference"].str.match(r"^(TRA|QRI)[0-9A-F]{10}$")]
+    assert len(by_note) == 1 and by_note.iloc[0]["order_ref"].endswith(by_note.iloc[0]["reference"]), by_note
+    assert "1 order(s) confirmed by their transfer note" in stdout
 
 
 def assert_store_level_in_the_report(folder: Path) -> None:
