@@ -24,12 +24,16 @@ from reconciliation.sources import MATCH_COLUMNS
 SOURCE_TYPE = "reconciliation"
 
 
+def posting_day(match: Mapping[str, Any], first_open_day: date | None) -> date:
+    """The bank line's date, or the first open day when that date lies in a closed period."""
+    day: date = match["booked_on"]
+    return first_open_day if first_open_day is not None and day < first_open_day else day
+
+
 def bank_match_draft(match: Mapping[str, Any], bank_account: str, first_open_day: date | None) -> EntryDraft:
     platform, shop, ref, amount = match["platform"], match["shop_ref"], match["movement_ref"], match["amount"]
     shop_dim = shop_dimension(platform, shop)
-    day: date = match["booked_on"]
-    if first_open_day is not None and day < first_open_day:
-        day = first_open_day
+    day = posting_day(match, first_open_day)
     return EntryDraft(
         idempotency_key=f"recon:bank-match:{platform}:{shop}:{ref}",
         effective_date=day,
@@ -45,9 +49,7 @@ def payment_match_draft(match: Mapping[str, Any], bank_account: str, first_open_
     shows (a difference stays in the clearing as the payments level's variance)."""
     platform, shop, ref, amount = match["platform"], match["shop_ref"], match["movement_ref"], match["amount"]
     shop_dim = shop_dimension(platform, shop)
-    day: date = match["booked_on"]
-    if first_open_day is not None and day < first_open_day:
-        day = first_open_day
+    day = posting_day(match, first_open_day)
     return EntryDraft(
         idempotency_key=f"recon:payment-bank:{platform}:{shop}:{ref}",
         effective_date=day,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from core_mapping.keys import DocumentKeys, shop_dimension
 from core_mapping.policy import CASH, FEE_EXPENSE, receivable_account
 from ledger.posting import EntryDraft, credit, debit
-from reconciliation.clearing import SOURCE_TYPE, post_bank_matches
+from reconciliation.clearing import SOURCE_TYPE, post_bank_matches, posting_day
 
 PAYMENT_FEE = FEE_EXPENSE["PAYMENT_FEE"]
 
@@ -33,9 +33,7 @@ def store_match_draft(match: Mapping[str, Any], bank_account: str, first_open_da
     fee = int(match.get("fee") or 0)
     shop_dim = shop_dimension(platform, outlet)
     clearing = CASH if match["tender"] == "cash" else receivable_account(platform)
-    day: date = match["booked_on"]
-    if first_open_day is not None and day < first_open_day:
-        day = first_open_day
+    day = posting_day(match, first_open_day)
     lines = [debit(bank_account, amount, shop_ref=shop_dim)]
     if fee:
         lines.append(debit(PAYMENT_FEE, fee, shop_ref=shop_dim))
