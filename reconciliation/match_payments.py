@@ -68,13 +68,14 @@ def match_payments(
         (p, s, m) for p, s, m in zip(earlier["platform"], earlier["shop_ref"], earlier["movement_ref"], strict=True)
     }
     free = bank_lines[(bank_lines["amount"] > 0) & ~bank_lines["bank_line_id"].isin(set(matches["bank_line_id"]))]
+    credits = free.to_dict("records")  # once, not per payment
     result = PaymentMatching()
     used: set[int] = set()
     for payment in payments.sort_values(["released_at", "settlement_ref"], kind="stable").to_dict("records"):
         key = (payment["platform"], payment["shop_ref"], payment["settlement_ref"])
         if key in done or not payment["tender_ref"]:
             continue
-        line = _credit_for(payment, free, used, window_days)
+        line = _credit_for(payment, credits, used, window_days)
         if line is None:
             continue
         used.add(int(line["bank_line_id"]))
@@ -99,13 +100,13 @@ def match_payments(
 
 
 def _credit_for(
-    payment: dict[str, Any], lines: pd.DataFrame, used: set[int], window_days: int
+    payment: dict[str, Any], lines: list[dict[str, Any]], used: set[int], window_days: int
 ) -> dict[str, Any] | None:
     """The credit naming the payment's reference inside its window: the exact amount first, then the earliest."""
     paid_on: date = payment["released_on"]
     found = [
         line
-        for line in lines.to_dict("records")
+        for line in lines
         if int(line["bank_line_id"]) not in used
         and paid_on <= line["booked_on"] <= paid_on + timedelta(days=window_days)
         and names_reference(f"{line['reference']} {line['description']}", str(payment["tender_ref"]))
