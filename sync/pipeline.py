@@ -89,18 +89,21 @@ def process_shop(
 
 
 def land_follow_ups(engine: Engine, connector: Connector) -> RunSummary:
-    """Give the connector the unprocessed pages, a chunk at a time in landing order, and land what it fetches.
+    """Give the connector its unprocessed hint pages (``hint_kinds``), a chunk at a time in landing order, and
+    land what it fetches. A connector without hint kinds costs no scan.
 
     Pages landed by the follow-ups themselves (above the starting ceiling) are not offered again."""
     summary = RunSummary()
     platform, shop_ref = connector.platform, connector.shop_ref
+    if not connector.hint_kinds:
+        return summary
     with transaction(engine) as session:
         ceiling = session.scalar(
             select(func.max(RawPage.id)).where(RawPage.platform == platform, RawPage.shop_ref == shop_ref)
         )
     if ceiling is None:
         return summary
-    for pending in _backlog_chunks(engine, connector, ceiling):
+    for pending in _backlog_chunks(engine, connector, ceiling, kinds=connector.hint_kinds):
         for page in connector.follow_ups(pending):
             with transaction(engine) as session:
                 _, new = land_page(session, platform, shop_ref, page)
@@ -122,8 +125,11 @@ def _newest_pushed_revisions(engine: Engine, connector: Connector) -> dict[tuple
     return newest
 
 
-def _backlog_chunks(engine: Engine, connector: Connector, ceiling: int | None = None) -> Iterator[list[LandedPage]]:
-    """The shop's unprocessed pages in landing order (up to page id ``ceiling``), ``BACKLOG_CHUNK`` at a time.
+def _backlog_chunks(
+    engine: Engine, connector: Connector, ceiling: int | None = None, *, kinds: frozenset[str] | None = None
+) -> Iterator[list[LandedPage]]:
+    """The shop's unprocessed pages in landing order (up to page id ``ceiling``, of ``kinds`` when given),
+    ``BACKLOG_CHUNK`` at a time.
 
     Chunked so that memory does not grow with the backlog: after a large pull every landed page is unprocessed,
     and holding all their bodies at once made a sync's peak memory proportional to its window."""
@@ -133,6 +139,8 @@ def _backlog_chunks(engine: Engine, connector: Connector, ceiling: int | None = 
             query = _unprocessed_query(connector.platform, connector.shop_ref).where(RawPage.id > after)
             if ceiling is not None:
                 query = query.where(RawPage.id <= ceiling)
+            if kinds is not None:
+                query = query.where(RawPage.kind.in_(sorted(kinds)))
             chunk = list(session.scalars(query.order_by(RawPage.id).limit(BACKLOG_CHUNK)))
             pages = [as_landed(page) for page in chunk]
         if not pages:

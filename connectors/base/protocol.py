@@ -67,6 +67,9 @@ class Connector(ABC):
     push_streams: ClassVar[tuple[str, ...]] = ()
     # Partner rate limit the client keeps under, and the Airflow pool size derived from it.
     rate_limit_per_second: ClassVar[float] = 10.0
+    # Kinds of landed page that only hint at a change (``follow_ups`` reads these and no others). Empty: the
+    # pipeline does not scan the backlog for hints at all (after a large pull that scan read every page body).
+    hint_kinds: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
@@ -86,8 +89,8 @@ class Connector(ABC):
 
     def follow_ups(self, pages: list[LandedPage]) -> Iterator[FetchedPage]:
         """Pages to fetch because some landed pages only *hint* at a change (a Grab state push names an order;
-        a Shopee push says an order changed). Called by the pipeline on unprocessed pages before parsing.
-        Default: pushes carry everything, nothing to fetch."""
+        a Shopee push says an order changed). Called by the pipeline before parsing, on the unprocessed pages
+        whose kind is in ``hint_kinds``. Default: pushes carry everything, nothing to fetch."""
         return iter(())
 
     def secrets(self) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from connectors.base.webhooks import canonical_json, keep_only
 from connectors.base.windows import Window
 from connectors.grab import parse
 from connectors.grab.client import MAX_ORDER_IDS, PLATFORM, RATE_LIMIT_PER_SECOND, GrabClient
-from connectors.grab.events import SUBMIT_ORDER, load
+from connectors.grab.events import ORDER_STATE_KIND, SUBMIT_ORDER, load
 
 MERCHANT_DAY = timezone(timedelta(hours=7))  # the list API's ``date`` is the merchant's day (WIB) [I]
 
@@ -46,6 +46,7 @@ class GrabConnector(Connector):
     streams = ("orders", "settlements")
     push_streams = ("orders", "settlements")
     rate_limit_per_second = RATE_LIMIT_PER_SECOND
+    hint_kinds = frozenset({ORDER_STATE_KIND})
 
     def __init__(self, context: ConnectorContext) -> None:
         super().__init__(context)
@@ -93,7 +94,7 @@ def hinted_order_ids(pages: list[LandedPage]) -> list[str]:
     """Orders named by landed state pushes, in landing order (a malformed push names none: it is quarantined)."""
     named: list[str] = []
     for page in pages:
-        if page.kind != "order_state":
+        if page.kind != ORDER_STATE_KIND:
             continue
         try:
             named.append(str(load(page.body)["orderID"]))

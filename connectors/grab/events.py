@@ -18,6 +18,7 @@ from typing import Any
 
 from connectors.base.webhooks import Spec, body_event_id, canonical_json, keep_only
 
+ORDER_STATE_KIND = "order_state"  # the landed kind of a state push: it names an order and nothing more
 SUBMIT_ORDER: Spec = {
     **{
         key: True

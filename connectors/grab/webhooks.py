@@ -107,7 +107,7 @@ def router(receiver: Receiver) -> APIRouter:
 
     @api.post(PREFIX + "/order-state")
     async def push_order_state(request: Request) -> Response:
-        return await accept(request, "order_state")
+        return await accept(request, events.ORDER_STATE_KIND)
 
     return api
 

@@ -22,6 +22,7 @@ class ShopeeConnector(Connector):
     platform = PLATFORM
     connection_type = "shopee"
     rate_limit_per_second = RATE_LIMIT_PER_SECOND
+    hint_kinds = frozenset({parse.PUSH_HINT})
 
     def __init__(self, context: ConnectorContext) -> None:
         super().__init__(context)

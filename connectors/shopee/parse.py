@@ -66,11 +66,14 @@ def scrub_personal_data(body: bytes) -> bytes:
     return _PERSONAL_NUMBER.sub(rb"\g<1>0", _PERSONAL_TEXT.sub(rb'\g<1>"***"', body))
 
 
+PUSH_HINT = "push_hint"  # the landed kind of an order-status push: it names an order, the detail is fetched
+
+
 def pushed_order_sns(pages: list[LandedPage]) -> list[str]:
     """Orders named by landed order-status pushes (code 3: ``{"data": {"ordersn": …}}``), in landing order."""
     named: list[str] = []
     for page in pages:
-        if page.kind != "push_hint":
+        if page.kind != PUSH_HINT:
             continue
         try:
             push = parse_json(page.body)

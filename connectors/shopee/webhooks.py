@@ -17,7 +17,7 @@ import logging
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from connectors.base.webhooks import Delivery, Receiver, body_event_id, received_page
-from connectors.shopee.parse import scrub_personal_data
+from connectors.shopee.parse import PUSH_HINT, scrub_personal_data
 from connectors.shopee.signing import verify_push
 
 PATH = "/webhooks/shopee"
@@ -48,7 +48,7 @@ def router(receiver: Receiver) -> APIRouter:
         except (ValueError, AttributeError):
             shop_id, code = None, None
         shop_ref = str(shop_id) if shop_id else "_partner"
-        page = received_page("orders", "push_hint", PATH, scrub_personal_data(body), code=code)
+        page = received_page("orders", PUSH_HINT, PATH, scrub_personal_data(body), code=code)
         await receiver.land("shopee", [Delivery(shop_ref, body_event_id(body), page)])
         return Response(status_code=200)
 
