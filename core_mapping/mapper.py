@@ -35,6 +35,9 @@ RULES: dict[type, Callable[[MappingContext, Any, Origin, MappedBatch], None]] = 
     StockLevel: map_stock,
 }
 DocKey = tuple[str, str]
+# The parts of a document whose ledger lines its rule reads (``MappingContext.posted``): an order its cost of
+# sales, a settlement its sale and commission entries, a wallet movement its one entry; a stock level none.
+POSTED_PARTS = {"order": ("cogs",), "settlement": ("sale", "commission"), "wallet": ("",), "stock": ()}
 
 
 def doc_identity(record: CanonicalRecord) -> tuple[str, str]:
@@ -122,7 +125,7 @@ class ShopMapper:
     def _load_posted(self, work: list[tuple[DocKey, int, CanonicalRecord]]) -> None:
         """What the ledger already holds for the work's documents, so each rule posts only the difference."""
         context = self.context
-        refs = [context.keys(*k).source_ref(part) for k, _, _ in work for part in ("sale", "commission", "cogs", "")]
+        refs = [context.keys(*k).source_ref(part) for k, _, _ in work for part in POSTED_PARTS[k[0]]]
         context.posted = net_lines_by_source(context.session, refs)
         orders = [context.keys(*k).source_ref() for k, _, r in work if isinstance(r, Order)]
         context.goods = goods_by_source(context.session, orders)
