@@ -49,8 +49,20 @@ def insert_absent_staged(session: Session, table: Table, rows: Sequence[dict[str
     """Insert the rows whose ``idempotency_key`` is new; ``{key: id}`` of the rows this call inserted.
 
     The same contract as ``ledger.idempotent.insert_absent``, as one ``COPY`` and one ``INSERT … SELECT``."""
+    inserted = insert_new_staged(session, table, rows, conflict="idempotency_key", returning=("idempotency_key", "id"))
+    return {key: row_id for key, row_id in inserted}
+
+
+def insert_new_staged(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str | None, returning: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """Insert ``rows`` (all with the same keys) in their order, skipping those that clash on the unique column
+    ``conflict`` (any unique constraint when None); the ``returning`` columns of the rows inserted.
+
+    ``ledger.bulk.insert_rows`` with ``skip_conflicts_on``/``skip_any_conflict`` and ``returning``, as one
+    ``COPY`` and one ``INSERT … SELECT`` (the document store writes through this too)."""
     if not rows:
-        return {}
+        return []
     columns = tuple(rows[0])
     names = ", ".join(table.c[name].name for name in columns)
     stage = f"omnikop_stage_{table.name}"
@@ -66,11 +78,12 @@ def insert_absent_staged(session: Session, table: Table, rows: Sequence[dict[str
     with _driver_connection(session).cursor().copy(f"COPY {stage} (ord, {names}) FROM STDIN") as copy:
         for position, row in enumerate(rows):
             copy.write_row((position, *(row[name] for name in columns)))
+    target = f"({table.c[conflict].name}) " if conflict else ""
     inserted = connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {stage} ORDER BY ord"  # noqa: S608
-        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id"
+        f" ON CONFLICT {target}DO NOTHING RETURNING {', '.join(table.c[name].name for name in returning)}"
     )
-    return {key: row_id for key, row_id in inserted}
+    return [tuple(row) for row in inserted]
 
 
 def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
