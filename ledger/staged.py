@@ -83,7 +83,7 @@ def insert_new_staged(
         f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {stage} ORDER BY ord"  # noqa: S608
         f" ON CONFLICT {target}DO NOTHING RETURNING {', '.join(table.c[name].name for name in returning)}"
     )
-    return [tuple(row) for row in inserted]
+    return [tuple(row) for row in inserted.fetchall()]
 
 
 def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
