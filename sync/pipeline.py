@@ -12,11 +12,12 @@ import signal
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from connectors.base.landing import Lander, RawPage, as_landed, land_page
+from connectors.base.landing import Lander, RawPage, as_landed, land_page, landed_pages_query
 from connectors.base.protocol import Connector, LandedPage
 from connectors.base.windows import Window
 from core_mapping.mapper import ShopMapper, newest_revisions
@@ -136,23 +137,24 @@ def _backlog_chunks(
     after = 0
     while True:
         with transaction(engine) as session:
-            query = _unprocessed_query(connector.platform, connector.shop_ref).where(RawPage.id > after)
+            query = _unprocessed_query(connector.platform, connector.shop_ref, landed_pages_query()).where(
+                RawPage.id > after
+            )
             if ceiling is not None:
                 query = query.where(RawPage.id <= ceiling)
             if kinds is not None:
                 query = query.where(RawPage.kind.in_(sorted(kinds)))
-            chunk = list(session.scalars(query.order_by(RawPage.id).limit(BACKLOG_CHUNK)))
-            pages = [as_landed(page) for page in chunk]
+            pages = [as_landed(row) for row in session.execute(query.order_by(RawPage.id).limit(BACKLOG_CHUNK)).all()]
         if not pages:
             return
-        after = chunk[-1].id
+        after = pages[-1].id
         yield pages
 
 
-def _unprocessed_query(platform: str, shop_ref: str) -> Select[tuple[RawPage]]:
-    """Landed pages of the shop without a processed marker."""
+def _unprocessed_query(platform: str, shop_ref: str, columns: Select[Any] | None = None) -> Select[Any]:
+    """Landed pages of the shop without a processed marker (``columns``: what to select, default the pages)."""
     return (
-        select(RawPage)
+        (select(RawPage) if columns is None else columns)
         .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
         .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
     )
@@ -162,26 +164,27 @@ def _stream_rank(stream: str) -> int:
     return STREAM_ORDER.index(stream) if stream in STREAM_ORDER else len(STREAM_ORDER)
 
 
-def _next_pages(session: Session, platform: str, shop_ref: str) -> list[RawPage]:
+def _next_pages(session: Session, platform: str, shop_ref: str) -> list[LandedPage]:
     return _unprocessed(session, platform, shop_ref, PAGES_PER_BATCH)
 
 
-def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> list[RawPage]:
+def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> list[LandedPage]:
     """Landed pages not yet processed, orders before settlements before the rest, oldest first."""
     rank = case(
         {stream: index for index, stream in enumerate(STREAM_ORDER)}, value=RawPage.stream, else_=len(STREAM_ORDER)
     )
-    return list(session.scalars(_unprocessed_query(platform, shop_ref).order_by(rank, RawPage.id).limit(limit)))
+    query = _unprocessed_query(platform, shop_ref, landed_pages_query()).order_by(rank, RawPage.id).limit(limit)
+    return [as_landed(row) for row in session.execute(query).all()]
 
 
 def _process_pages(
     session: Session,
     policy: PolicyResolver,
     connector: Connector,
-    pages: list[RawPage],
+    pages: list[LandedPage],
     newest: dict[tuple[str, str], str] | None = None,
 ) -> RunSummary:
-    parsed = [(page.id, record) for page in pages for record in connector.parse(as_landed(page))]
+    parsed = [(page.id, record) for page in pages for record in connector.parse(page)]
     batch = ShopMapper(session, policy, connector.platform, connector.shop_ref).map(parsed, newest)
     summary = post_batch(session, connector.platform, connector.shop_ref, batch)
     fault_point("mid_batch")

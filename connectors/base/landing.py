@@ -12,7 +12,19 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, Integer, LargeBinary, String, Table, Text, UniqueConstraint, select
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    Row,
+    Select,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -101,7 +113,22 @@ def _land_statement(dialect: str) -> Any:
     return insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
 
 
-def as_landed(row: RawPage) -> LandedPage:
+def landed_pages_query() -> Select[int, str, str, str, str, str, bytes, datetime]:
+    """The columns a ``LandedPage`` needs, as plain rows: a batch of pages read this way skips building (and
+    tracking) an ORM object per page, which profiling put at a tenth of the pipeline's own time per page."""
+    return select(
+        RawPage.id,
+        RawPage.platform,
+        RawPage.shop_ref,
+        RawPage.stream,
+        RawPage.kind,
+        RawPage.request,
+        RawPage.body,
+        RawPage.fetched_at,
+    )
+
+
+def as_landed(row: RawPage | Row[Any]) -> LandedPage:
     return LandedPage(
         id=row.id,
         platform=row.platform,
