@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from connectors.base.sandbox.world import WorldConfig
+from core_mapping.models import Document
 from foundation.db import make_engine, transaction
 from ledger.errors import Unbalanced
 from ledger.fingerprint import ledger_fingerprint
@@ -24,34 +25,50 @@ from tests.sync.conftest import import_mappings, platform_setup
 
 pytestmark = pytest.mark.postgres
 WORLD = WorldConfig(days=8, orders_per_day=6, platforms=("shopee",))
+Books = tuple[str, int, list[tuple[object, ...]]]  # fingerprint, journal entries, document rows
 
 
-def _books(db_url: str) -> tuple[str, int]:
+def _books(db_url: str) -> Books:
+    """The ledger fingerprint, the entry count and every document row as written (ids included; the document
+    store writes through COPY staging on the set path too). A stock level's revision and payload are the time
+    it was observed, a clock reading that differs between any two syncs: of those only the identity counts."""
     engine = make_engine(db_url)
     with transaction(engine) as session:
-        result = ledger_fingerprint(session), session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+        query = select(Document.id, Document.doc_type, Document.external_id, Document.revision, Document.payload)
+        documents = [
+            tuple(row) if row.doc_type != "stock" else tuple(row)[:3]
+            for row in session.execute(query.order_by(Document.id))
+        ]
+        entries = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+        result = ledger_fingerprint(session), entries, documents
     engine.dispose()
     return result
 
 
-def _sync(path: str, pg_url: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, runs: int = 1) -> tuple[str, int]:
+def _sync(path: str, pg_url: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, runs: int = 1) -> list[Books]:
+    """Sync the world ``runs`` times on ``path``; the books after each run."""
     monkeypatch.setenv(POSTING_PATH_ENV, path)
     workdir.mkdir()
     _truncate_all(pg_url)
+    books = []
     with platform_setup("shopee", pg_url, workdir, WORLD) as setup:
         import_mappings(setup)
         for _ in range(runs):
             setup.sync_all()
-    return _books(pg_url)
+            books.append(_books(pg_url))
+    return books
 
 
 def test_set_path_books_equal_the_row_path_and_a_rerun_posts_nothing(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rows = _sync("rows", pg_url, tmp_path / "rows", monkeypatch)
-    staged = _sync("set", pg_url, tmp_path / "set", monkeypatch, runs=2)
+    (rows,) = _sync("rows", pg_url, tmp_path / "rows", monkeypatch)
+    staged, rerun = _sync("set", pg_url, tmp_path / "set", monkeypatch, runs=2)
     assert rows[1] > 50, "the world must post entries for the comparison to mean anything"
+    assert len(rows[2]) > 50, "and record documents"
     assert staged == rows
+    # The rerun lands the pages the sandbox renders afresh, so documents may point at newer pages; the books not.
+    assert rerun[:2] == staged[:2]
 
 
 def test_staged_post_is_idempotent_and_reports_created_then_exists(
