@@ -17,7 +17,7 @@ from connectors.base.records import Order, Settlement
 from core_mapping.documents import DocumentStore
 from core_mapping.keys import DocumentKeys, shop_dimension
 from core_mapping.models import Product
-from core_mapping.policy import PolicyResolver
+from core_mapping.policy import MemberPolicy, PolicyResolver
 from core_mapping.quarantine import Problem
 from core_mapping.resolve import MappingIndex
 from core_mapping.serialize import order_from_json
@@ -63,6 +63,7 @@ class MappingContext:
         self.index = MappingIndex(session, platform, shop_ref)
         self.docs = DocumentStore(session, platform, shop_ref)
         self.unit_costs: dict[str, int | None] = {}
+        self.member_policies: dict[str, MemberPolicy] = {}
         self.posted: dict[str, NetLines] = {}
         self.goods: dict[str, dict[tuple[str, str | None], int]] = {}
 
@@ -95,6 +96,13 @@ class MappingContext:
         if member is not None and not member.active_on(day):
             raise Unmappable("member_exited", f"member {member_no} had left the cooperative by {day}")
         return member_no
+
+    def member_policy(self, member_no: str) -> MemberPolicy:
+        """The member's policy, resolved once per batch (layering the overrides is not free: a model dump each)."""
+        policy = self.member_policies.get(member_no)
+        if policy is None:
+            policy = self.member_policies[member_no] = self.policy.member(member_no)
+        return policy
 
     def known_order(self, settlement: Settlement) -> Order | None:
         document = self.docs.get(("order", settlement.order_ref)) if settlement.order_ref else None

@@ -66,7 +66,7 @@ def cost_of_sales(
     shop = context.shop
     target: dict[tuple[str, str | None, str | None, str | None], int] = Counter()
     for (product, member), quantity in quantities.items():
-        if context.policy.member(member).model != "principal" or not quantity:
+        if context.member_policy(member).model != "principal" or not quantity:
             continue
         cost = context.unit_cost(product)
         if cost is None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from connectors.base.records import FeeKind, Settlement
+from connectors.base.records import FeeKind, Settlement, SettlementComponent
 from core_mapping.policy import (
     COMMISSION_INCOME,
     CONSIGNMENT_PAYABLE,
@@ -113,11 +113,12 @@ def _member_parts(settlement: Settlement, keys: SplitKeys) -> list[tuple[FeeKind
     """Every component's amount per member, as ``(kind, member, signed amount, tag for sale reductions)``."""
     parts: list[tuple[FeeKind, str, int, str | None]] = []
     shared = TAG_REFUND_SHARED if len(keys.goods) > 1 else TAG_REFUND
-    for kind in FeeKind:
+    by_kind: dict[FeeKind, list[SettlementComponent]] = defaultdict(list)
+    for component in settlement.components:
+        by_kind[component.kind].append(component)
+    for kind in FeeKind:  # in the enum's order, whatever the components' order: the same parts, the same lines
         total = 0
-        for component in settlement.components:
-            if component.kind is not kind:
-                continue
+        for component in by_kind.get(kind, ()):
             owner = keys.sku_owner.get(component.sku_ref or "")
             if owner is not None and kind in SALE_REDUCTIONS:
                 parts.append((kind, owner, to_minor(component.amount), TAG_REFUND))

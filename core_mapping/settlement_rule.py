@@ -28,7 +28,7 @@ def map_settlement(context: MappingContext, settlement: Settlement, origin: Orig
         batch.stats["settlements_held"] += 1
     else:
         keys = split_keys(context, settlement, order)
-        policies = {m: context.policy.member(m) for m in keys.goods}
+        policies = {m: context.member_policy(m) for m in keys.goods}
         targets = settlement_targets(
             settlement, keys, policies, settlement_account(context.platform, settlement.tender)
         )

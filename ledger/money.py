@@ -30,6 +30,8 @@ def ledger_scale(currency: str) -> int:
 
 def to_minor(amount: Decimal | int, currency: str = "IDR") -> int:
     """Convert an exact amount to integer ledger units; refuses floats and sub-unit fractions."""
+    if type(amount) is int:  # the common case inside mapping, exact without a Decimal round trip
+        return amount * 10 ** ledger_scale(currency)
     if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
         raise MoneyError(f"amount must be Decimal or int, got {type(amount).__name__} {amount!r}")
     value = Decimal(amount)
