@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
 from typing import Any
 
 import pytest
@@ -112,3 +114,49 @@ def test_money_in_json_is_decoded_as_decimal_never_float():
     http, _, _ = client()
     data = http.call(Call("GET", "/x")).data
     assert str(data["amount"]) == "183000.0" and type(data["fee"]).__name__ == "Decimal" and data["count"] == 3
+
+
+class _Proxy(http.server.BaseHTTPRequestHandler):
+    """A forward proxy that answers every request itself and remembers the request line it was sent."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        _Proxy.seen.append(self.requestline)
+        body = b'{"via": "proxy"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_the_proxy_environment_is_honoured_per_host_though_read_once(monkeypatch: pytest.MonkeyPatch):
+    """The client reads HTTP_PROXY/NO_PROXY once per host instead of requests reading them on every call; the
+    routing must stay requests' own: a proxied host goes through the proxy, a NO_PROXY host does not."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Proxy.seen = []
+    try:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
+        monkeypatch.setenv("NO_PROXY", "bypassed.test")
+        through, _, _ = client()
+        for _ in range(2):
+            assert through.call(Call("GET", "/orders")).data == {"via": "proxy"}
+        assert [line.split("?")[0] for line in _Proxy.seen] == ["GET http://platform.test/orders"] * 2
+        bypassing = HttpClient(
+            "test",
+            "http://bypassed.test",
+            signer=type("S", (), {"sign": lambda self, call, now: SignedCall("http://bypassed.test/x", {}, {})})(),
+            interpreter=Interpreter(),
+            budget=RetryBudget(attempts=1, seconds=5),
+        )
+        with pytest.raises(ServerError, match="transport failure"):  # straight to a host that does not exist
+            bypassing.call(Call("GET", "/x"))
+        assert len(_Proxy.seen) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
