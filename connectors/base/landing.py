@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -141,6 +142,20 @@ def as_landed(row: RawPage | Row[Any]) -> LandedPage:
     )
 
 
+def _commit_without_waiting_for_disk(session: Session) -> None:
+    """PostgreSQL: this transaction's commit returns before its WAL reaches the disk (``synchronous_commit =
+    off``, for this transaction only), saving the WAL flush each pulled page's commit waited for (1.2–1.5 ms a
+    commit on the benchmark machine, against 0.3 ms without the wait: several seconds of a 5 000-page pull).
+
+    Safe for pulled pages and only for them: a database crash can lose the last few such commits (never part of
+    one: a page and its checkpoint go together), and then the pull resumes from the checkpoint before them and
+    fetches those pages again from the partner. Anything committed durably later (tokens, postings) flushes
+    these first, as the WAL is written in order. Pushed pages (webhooks) are acknowledged to the platform after
+    their commit and keep the durable one."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit = off"))
+
+
 def landed_page(session: Session, page_id: int) -> LandedPage:
     return as_landed(session.get_one(RawPage, page_id))
 
@@ -172,6 +187,7 @@ class Lander:
         resume = self._resume_state(stream, window)
         for page in self.connector.pull(stream, window, resume):
             with transaction(self.engine) as session:
+                _commit_without_waiting_for_disk(session)
                 page_id, new = land_page(session, self.connector.platform, self.connector.shop_ref, page)
                 if page.checkpoint is not None:
                     self._save(session, stream, window, page.checkpoint, completed=False)
