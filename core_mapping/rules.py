@@ -38,6 +38,7 @@ TAG_VOLUME, TAG_REFUND = "member_volume", "member_refund"
 TAG_REFUND_SHARED = "member_refund_shared"
 TAG_FEE, TAG_PPH22, TAG_COMMISSION = "marketplace_fee", "pph22", "coop_commission"
 VOLUME_TAGS = (TAG_VOLUME, TAG_REFUND, TAG_REFUND_SHARED)
+KIND_ORDER = {kind: position for position, kind in enumerate(FeeKind)}  # components are split in this order
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +117,9 @@ def _member_parts(settlement: Settlement, keys: SplitKeys) -> list[tuple[FeeKind
     by_kind: dict[FeeKind, list[SettlementComponent]] = defaultdict(list)
     for component in settlement.components:
         by_kind[component.kind].append(component)
-    for kind in FeeKind:  # in the enum's order, whatever the components' order: the same parts, the same lines
+    for kind in sorted(by_kind, key=KIND_ORDER.__getitem__):  # the enum's order, whatever the components' order
         total = 0
-        for component in by_kind.get(kind, ()):
+        for component in by_kind[kind]:
             owner = keys.sku_owner.get(component.sku_ref or "")
             if owner is not None and kind in SALE_REDUCTIONS:
                 parts.append((kind, owner, to_minor(component.amount), TAG_REFUND))

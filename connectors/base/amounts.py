@@ -17,6 +17,11 @@ class BadField(ValueError):
 
 def money(value: Any, field: str, *, allow_negative: bool = True) -> Decimal:
     """``Decimal`` from a JSON number/string (floats via ``Decimal(str(x))``); refuses missing, bool, NaN."""
+    kind = type(value)
+    if kind is Decimal or kind is int:  # what ``http.parse_json`` gives for a JSON number: the common case
+        amount = value if kind is Decimal else Decimal(value)
+        if amount.is_finite() and (allow_negative or amount >= 0):
+            return amount
     if value is None or value == "":
         raise BadField(field, "amount is missing", "missing_amount")
     if isinstance(value, bool):
