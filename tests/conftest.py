@@ -66,11 +66,34 @@ def pg_session_url() -> Iterator[str]:
     admin.dispose()
 
 
+# Tables whose own sequence (serial or identity column) has handed out a value since its last restart.
+_ADVANCED_SEQUENCE_TABLES = text(
+    "SELECT DISTINCT t.relname FROM pg_sequences s"
+    " JOIN pg_class c ON c.relname = s.sequencename AND c.relkind = 'S'"
+    " JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass"
+    " AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
+    " JOIN pg_class t ON t.oid = d.refobjid"
+    " WHERE s.schemaname = current_schema() AND s.last_value IS NOT NULL"
+)
+
+
 def _truncate_all(url: str) -> None:
+    """Every omnikop table (but the chart and Alembic's version) empty, its identities restarted.
+
+    Only the tables a test left *dirty* (rows, or a sequence that handed out a value) are truncated: the result is
+    the same as truncating all of them (an untouched table is already empty with a fresh sequence), but TRUNCATE
+    costs ~25 ms per table on PostgreSQL, ~0.5 s for all of them, paid before each of ~200 PostgreSQL tests.
+    """
     engine = make_engine(url)
     tables = [table.name for table in metadata.sorted_tables if table.name not in KEEP_TABLES]
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        probes = (f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables)  # noqa: S608 (our table names)
+        rows = " UNION ALL ".join(probes)
+        dirty = set(connection.execute(text(rows)).scalars())
+        dirty |= set(connection.execute(_ADVANCED_SEQUENCE_TABLES).scalars()) & set(tables)
+        if dirty:
+            names = ", ".join(name for name in tables if name in dirty)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 
