@@ -124,10 +124,26 @@ def pg_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+def _expected_seconds(item: pytest.Item) -> float:
+    """A slow test's ``@pytest.mark.slow(seconds=…)`` estimate (its duration on a 2-core runner); 0 without one."""
+    marker = item.get_closest_marker("slow")
+    return float(marker.kwargs.get("seconds", 0)) if marker is not None else 0.0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow integration tests first: with several test processes, a long test started last would be the tail
-    of the whole run."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """Slow integration tests first, the longest estimates first among them: with several test processes, a long
+    test started last would be the tail of the whole run (pytest-xdist hands the items out in this order)."""
+    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, -_expected_seconds(item)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Hand out tests one at a time, in the order above, to whichever worker is free (pytest-xdist's ``loadgroup``,
+    which also keeps an ``xdist_group`` on one worker so its module fixture is built once). The default ``load``
+    splits the first quarter of the run between the workers up front, so one can be left with the long tail."""
+    from xdist.scheduler import LoadGroupScheduling
+
+    return LoadGroupScheduling(config, log)  # type: ignore[arg-type]
 
 
 SUMMARY_PROPERTY = "terminal_summary_section"

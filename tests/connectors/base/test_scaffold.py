@@ -56,6 +56,9 @@ print(type(http.signer) is AuthSigner, type(http.interpreter) is StatusLadder, "
       all(isinstance(stream, Stream) for stream in connector.declared.values()))
 """
 BANNER_SHOP = re.compile(r"^\s*shop (\S+): login=(\S+) password=(\S+)")
+# One worker builds the scaffolded copy (a module fixture) and runs all four tests on it; spread over two workers,
+# each would build it. Started early: the sync through the CLI is one of the suite's long tests.
+pytestmark = [pytest.mark.xdist_group("scaffold"), pytest.mark.slow(seconds=45)]
 
 
 def copy_of_repo(root: Path) -> Path:
