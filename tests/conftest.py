@@ -136,14 +136,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: (item.get_closest_marker("slow") is None, -_expected_seconds(item)))
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """Hand out tests one at a time, in the order above, to whichever worker is free (pytest-xdist's ``loadgroup``,
-    which also keeps an ``xdist_group`` on one worker so its module fixture is built once). The default ``load``
-    splits the first quarter of the run between the workers up front, so one can be left with the long tail."""
-    from xdist.scheduler import LoadGroupScheduling
-
-    return LoadGroupScheduling(config, log)  # type: ignore[arg-type]
+def pytest_configure(config: pytest.Config) -> None:
+    """With pytest-xdist's default ``load`` schedule (``-n N``), schedule as ``loadgroup`` does instead: tests are
+    handed out one at a time, in the order above, to whichever worker is free. ``load`` splits the first quarter
+    of the run between the workers up front, so the long tests could pile up on one worker while the other idles
+    at the end. (Not ``--dist`` in ``addopts``: a run with ``-p no:xdist`` would refuse the option.)"""
+    if not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadgroup"
 
 
 SUMMARY_PROPERTY = "terminal_summary_section"

@@ -56,9 +56,6 @@ print(type(http.signer) is AuthSigner, type(http.interpreter) is StatusLadder, "
       all(isinstance(stream, Stream) for stream in connector.declared.values()))
 """
 BANNER_SHOP = re.compile(r"^\s*shop (\S+): login=(\S+) password=(\S+)")
-# One worker builds the scaffolded copy (a module fixture) and runs all four tests on it; spread over two workers,
-# each would build it. Started early: the sync through the CLI is one of the suite's long tests.
-pytestmark = [pytest.mark.xdist_group("scaffold"), pytest.mark.slow(seconds=45)]
 
 
 def copy_of_repo(root: Path) -> Path:
@@ -175,6 +172,7 @@ def test_the_declaration_gives_the_platform_its_connection_type_receivable_and_c
     assert code == "1-1301" and names == "['Piutang marketplace – Scaffoldtest']"
 
 
+@pytest.mark.slow(seconds=45)
 @pytest.mark.timeout(600)
 def test_a_shop_on_the_scaffolded_platform_syncs_from_its_sandbox_into_balanced_books(scaffolded: Path, tmp_path: Path):
     root, work = scaffolded, tmp_path
