@@ -88,6 +88,7 @@ def entries(db_url: str) -> tuple[int, str]:
     return result  # type: ignore[return-value]
 
 
+@pytest.mark.slow(seconds=45)
 @pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_a_dag_run_posts_the_same_ledger_as_the_cli_and_a_rerun_posts_nothing(
     db_url, second_database, tmp_path, airflow_home
@@ -144,6 +145,7 @@ def test_a_dag_run_posts_the_same_ledger_as_the_cli_and_a_rerun_posts_nothing(
     assert datetime.fromisoformat(until) > datetime.fromisoformat(since)
 
 
+@pytest.mark.slow(seconds=38)
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_one_shop_can_be_backfilled_alone(db_url, tmp_path, airflow_home):
     """``airflow backfill create … --dag-run-conf '{"shops": [SHOP]}'`` plans daily runs over the range; each

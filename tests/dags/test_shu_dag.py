@@ -61,6 +61,7 @@ def test_the_shu_dag_computes_then_waits_for_approval_then_posts_and_parses_offl
     assert "inputs_hash" in approve.subject and all(task.retries == 0 for task in dag.tasks)
 
 
+@pytest.mark.slow(seconds=48)
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_rejected_run_posts_nothing_and_an_approved_run_posts_once_with_the_approver(
     db_url, engine, tmp_path, airflow_home

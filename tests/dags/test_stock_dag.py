@@ -34,6 +34,7 @@ def test_the_stock_dag_is_scheduled_on_postings_and_a_short_timer(tmp_path, monk
     assert pushes == {f"push_{p}": f"omnikop_{p}" for p in ("shopee", "tokopedia", "gojek", "grab")}
 
 
+@pytest.mark.slow(seconds=28)
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_stock_dag_run_pushes_every_shop_and_a_rerun_pushes_nothing(db_url, engine, tmp_path, airflow_home):  # type: ignore[no-untyped-def]
     with serve_channels() as channels:

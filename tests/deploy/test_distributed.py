@@ -34,7 +34,7 @@ from omnikop.demo.fixtures import conn_id, mappings_csv, members_csv, shop_confi
 from tests.conftest import PG_URL, REQUIRE_PG, SUMMARY_PROPERTY
 from tests.deploy.cluster import celery_cluster
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.slow(seconds=155), pytest.mark.postgres, pytest.mark.timeout(600)]
 
 REDIS_URL = os.environ.get("OMNIKOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 SINCE, UNTIL = "2025-12-01T00:00:00+00:00", "2026-02-20T00:00:00+00:00"

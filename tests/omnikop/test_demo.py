@@ -72,7 +72,7 @@ def fingerprint(workdir: Path) -> str:
     return value
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=270)
 @pytest.mark.timeout(600)  # two demo runs, the first at DEBUG: past the default 300 s on a loaded 2-core runner
 def test_demo_writes_its_outputs_passes_bean_check_and_a_second_run_changes_nothing(tmp_path: Path):
     connections = tmp_path / "connections.json"

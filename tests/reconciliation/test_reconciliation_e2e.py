@@ -5,6 +5,7 @@ with ``adjust`` posts one balanced entry, resolving it again posts nothing, and 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from ledger.check import check_ledger
@@ -16,6 +17,7 @@ from reconciliation.run import open_amount, run_reconciliation
 from tests.reconciliation.helpers import BANK_ACCOUNT, IMPORT_BANK, SetupFactory, import_statement
 
 
+@pytest.mark.slow(seconds=35)
 def test_each_injected_discrepancy_is_found_once_with_its_amounts_and_an_adjustment_posts_once(
     served_world: SetupFactory, db_url: str
 ):

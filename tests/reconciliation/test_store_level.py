@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
@@ -222,6 +223,7 @@ def test_without_a_configured_mdr_the_deduction_is_a_store_qris_fee_and_a_missin
     assert Counter(status for *_, status in variances(engine)) == Counter({"open": 2, "written_off": 1})
 
 
+@pytest.mark.slow(seconds=31)
 def test_recon_run_on_the_command_line_reports_the_store_level(db_url, tmp_path):
     """The real path: ``omnikop import pos``, ``omnikop import bank``, ``omnikop recon run``, ``recon resolve``."""
     config = tmp_path / "omnikop.yaml"

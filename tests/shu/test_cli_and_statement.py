@@ -19,6 +19,7 @@ from tests.ledger.test_check import run_cli
 from tests.shu.books import RAT_DAY, YEAR, sale, worked_example_books
 
 
+@pytest.mark.slow(seconds=17)
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_compute_writes_the_tables_then_post_refuses_changed_inputs_and_posts_once(db_url, engine, tmp_path):
     worked_example_books(engine)

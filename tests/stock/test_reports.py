@@ -16,6 +16,7 @@ from tests.stock.books import SHOPS, book_order, order, setup_books, stock_confi
 OMNIKOP = str(Path(sys.executable).with_name("omnikop"))
 
 
+@pytest.mark.slow(seconds=19)
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_levels_and_member_statement_show_the_stock_across_channels(db_url, engine, tmp_path):  # type: ignore[no-untyped-def]
     pages = setup_books(engine)

@@ -59,6 +59,7 @@ def _sync(path: str, pg_url: str, workdir: Path, monkeypatch: pytest.MonkeyPatch
     return books
 
 
+@pytest.mark.slow(seconds=50)
 def test_set_path_books_equal_the_row_path_and_a_rerun_posts_nothing(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

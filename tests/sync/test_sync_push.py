@@ -48,6 +48,7 @@ def serve_receiver(setup: PlatformSetup) -> tuple[subprocess.Popen[str], str]:
         time.sleep(0.2)
 
 
+@pytest.mark.slow(seconds=32)
 @pytest.mark.parametrize("platform", ["gojek", "grab"])
 def test_pushes_and_settlement_files_reach_each_member_exactly(platform: str, db_url: str, tmp_path: Path):
     harness = HARNESSES[platform]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from foundation.db import make_engine, transaction
@@ -20,6 +21,7 @@ def ledger_member_totals(setup: ShopeeSetup) -> dict[str, Counter[str]]:
     return ledger_totals(setup.world, setup.db_url)
 
 
+@pytest.mark.slow(seconds=27)
 def test_sync_posts_each_members_money_exactly_and_a_second_sync_posts_nothing(shopee: ShopeeSetup):
     import_mappings(shopee)
     first = shopee.sync_all()
@@ -51,6 +53,7 @@ def _row(output: str, label: str) -> str:
     return line.strip("│ ").split("│")[-1].strip()
 
 
+@pytest.mark.slow(seconds=27)
 def test_an_unmapped_sku_is_quarantined_then_replayed_once(shopee: ShopeeSetup):
     shared = next(s for s in shopee.world.shops_on("shopee") if len(s.member_nos) > 1)
     missing = shopee.world.products_of("shopee", shared.shop_ref)[0]
@@ -70,6 +73,7 @@ def test_an_unmapped_sku_is_quarantined_then_replayed_once(shopee: ShopeeSetup):
         assert actual[member.member_no] == +expected[member.member_no]
 
 
+@pytest.mark.slow(seconds=20)
 def test_a_completed_order_refunded_later_ends_equal_to_the_truth(shopee: ShopeeSetup):
     import_mappings(shopee)
     late = [o for o in shopee.world.orders if len(o.settlements) > 1]
@@ -93,6 +97,7 @@ def test_a_completed_order_refunded_later_ends_equal_to_the_truth(shopee: Shopee
         assert check_ledger(session).ok
 
 
+@pytest.mark.slow(seconds=20)
 def test_member_statement_shows_the_members_money_per_channel(shopee: ShopeeSetup):
     import_mappings(shopee)
     shopee.sync_all()

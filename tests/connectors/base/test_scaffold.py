@@ -172,6 +172,7 @@ def test_the_declaration_gives_the_platform_its_connection_type_receivable_and_c
     assert code == "1-1301" and names == "['Piutang marketplace – Scaffoldtest']"
 
 
+@pytest.mark.slow(seconds=45)
 @pytest.mark.timeout(600)
 def test_a_shop_on_the_scaffolded_platform_syncs_from_its_sandbox_into_balanced_books(scaffolded: Path, tmp_path: Path):
     root, work = scaffolded, tmp_path

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from connectors.base.sandbox.world import WorldConfig
@@ -17,6 +18,7 @@ from ledger.models import JournalEntry, JournalLine
 from tests.sync.conftest import import_mappings, platform_setup
 
 
+@pytest.mark.slow(seconds=40)
 def test_importing_the_worlds_pos_exports_books_each_member_once(db_url: str, tmp_path: Path) -> None:
     with platform_setup("store", db_url, tmp_path, WorldConfig(days=3, orders_per_day=4, platforms=("store",))) as s:
         import_mappings(s)

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from sqlalchemy import func, select
 
 from connectors.base.landing import RawPage, as_landed
@@ -26,6 +27,7 @@ from ledger.models import JournalEntry, JournalLine
 from tests.sync.conftest import import_mappings, platform_setup
 
 
+@pytest.mark.slow(seconds=20)
 def test_the_worlds_payments_confirmed_book_each_member_once(db_url: str, tmp_path: Path) -> None:
     with platform_setup("whatsapp", db_url, tmp_path, WORLD) as s:
         import_mappings(s)
