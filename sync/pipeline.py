@@ -137,9 +137,7 @@ def _backlog_chunks(
     after = 0
     while True:
         with transaction(engine) as session:
-            query = _unprocessed_query(connector.platform, connector.shop_ref, landed_pages_query()).where(
-                RawPage.id > after
-            )
+            query = _unprocessed_query(connector.platform, connector.shop_ref).where(RawPage.id > after)
             if ceiling is not None:
                 query = query.where(RawPage.id <= ceiling)
             if kinds is not None:
@@ -151,10 +149,10 @@ def _backlog_chunks(
         yield pages
 
 
-def _unprocessed_query(platform: str, shop_ref: str, columns: Select[Any] | None = None) -> Select[Any]:
-    """Landed pages of the shop without a processed marker (``columns``: what to select, default the pages)."""
+def _unprocessed_query(platform: str, shop_ref: str) -> Select[Any]:
+    """Landed pages of the shop without a processed marker, as the rows ``as_landed`` reads."""
     return (
-        (select(RawPage) if columns is None else columns)
+        landed_pages_query()
         .outerjoin(ProcessedPage, ProcessedPage.page_id == RawPage.id)
         .where(RawPage.platform == platform, RawPage.shop_ref == shop_ref, ProcessedPage.page_id.is_(None))
     )
@@ -173,7 +171,7 @@ def _unprocessed(session: Session, platform: str, shop_ref: str, limit: int) -> 
     rank = case(
         {stream: index for index, stream in enumerate(STREAM_ORDER)}, value=RawPage.stream, else_=len(STREAM_ORDER)
     )
-    query = _unprocessed_query(platform, shop_ref, landed_pages_query()).order_by(rank, RawPage.id).limit(limit)
+    query = _unprocessed_query(platform, shop_ref).order_by(rank, RawPage.id).limit(limit)
     return [as_landed(row) for row in session.execute(query).all()]
 
 
