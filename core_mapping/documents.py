@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
-from ledger.bulk import any_of, insert_rows, key_chunks, update_rows
-from ledger.staged import insert_new_staged, uses_staging
+from ledger.bulk import any_of, key_chunks, update_rows
+from ledger.staged import insert_new
 
 DocKey = tuple[str, str]  # (doc_type, external_id) within one shop
 
@@ -84,7 +84,10 @@ class DocumentStore:
             # A row this statement created is this transaction's (no other can lock or change it before the
             # commit) and holds what was just written: only the documents that already existed are read back.
             written = {(row["doc_type"], row["external_id"]): row for row in rows}
-            for doc_type, external_id, doc_id in self._insert(rows):
+            returning = ("doc_type", "external_id", "id")
+            for doc_type, external_id, doc_id in insert_new(
+                self.session, Document.__table__, rows, conflict=None, returning=returning
+            ):
                 key = (doc_type, external_id)
                 self.ids[key] = doc_id
                 self.docs[key] = StoredDoc(written[key]["revision"], written[key]["payload"])
@@ -108,14 +111,6 @@ class DocumentStore:
                 for doc_id, external_id, revision, payload in self.session.execute(query):
                     self.ids[(doc_type, external_id)] = doc_id
                     self.docs[(doc_type, external_id)] = StoredDoc(revision, payload)
-
-    def _insert(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        """Insert the rows not there yet (any unique clash skipped); (doc_type, external_id, id) of those created.
-        PostgreSQL: through ``COPY`` staging, as the ledger's rows (``ledger.staged``)."""
-        returning = ("doc_type", "external_id", "id")
-        if uses_staging(self.session):
-            return insert_new_staged(self.session, Document.__table__, rows, conflict=None, returning=returning)
-        return insert_rows(self.session, Document.__table__, rows, skip_any_conflict=True, returning=returning)
 
     def get(self, key: DocKey) -> StoredDoc | None:
         doc = self.docs.get(key)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from ledger.errors import IdempotencyConflict, InvalidEntry, LedgerError, UnknownMember
 from ledger.idempotent import content_hash, existing_by_key, insert_absent
 from ledger.models import GoodsMovement, Member, table_of
-from ledger.staged import insert_absent_staged, uses_staging
 
 MovementReason = Literal[
     "SALE_SHIPPED",
@@ -80,7 +79,7 @@ def post_movements(session: Session, drafts: Sequence[MovementDraft]) -> list[Mo
         accepted.setdefault(draft.idempotency_key, (draft, digest))
 
     recorded_at = datetime.now(UTC)
-    created = (insert_absent_staged if uses_staging(session) else insert_absent)(
+    created = insert_absent(
         session,
         table_of(GoodsMovement),
         [

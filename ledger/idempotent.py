@@ -16,6 +16,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from ledger.bulk import any_of, insert_rows, key_chunks
+from ledger.staged import insert_absent_staged, uses_staging
 
 ROWS_PER_STATEMENT = 5000
 RETURNING = ("idempotency_key", "id")
@@ -28,7 +29,11 @@ def content_hash(payload: Any) -> str:
 
 
 def insert_absent(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Insert rows whose ``idempotency_key`` is new; return ``{key: id}`` for the rows actually inserted."""
+    """Insert rows whose ``idempotency_key`` is new; return ``{key: id}`` for the rows actually inserted.
+
+    PostgreSQL on the default posting path: through ``COPY`` staging (``ledger.staged``), one statement."""
+    if uses_staging(session):
+        return insert_absent_staged(session, table, rows)
     created: dict[str, int] = {}
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
         chunk = rows[start : start + ROWS_PER_STATEMENT]

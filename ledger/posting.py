@@ -37,7 +37,7 @@ from ledger.errors import (
 )
 from ledger.idempotent import content_hash, existing_by_key, insert_absent
 from ledger.models import Account, ClosedPeriod, JournalEntry, JournalLine, Member, table_of
-from ledger.staged import copy_rows, insert_absent_staged, uses_staging
+from ledger.staged import copy_rows, uses_staging
 
 # Business dates are Indonesian Western time; a posting may be dated at most this far ahead of "today".
 BUSINESS_TIMEZONE = ZoneInfo("Asia/Jakarta")
@@ -222,7 +222,7 @@ def reverse_entry(
 def _insert_entries(session: Session, accepted: dict[str, tuple[EntryDraft, str]]) -> dict[str, int]:
     recorded_at = datetime.now(UTC)
     staged = uses_staging(session)
-    created = (insert_absent_staged if staged else insert_absent)(
+    created = insert_absent(
         session,
         table_of(JournalEntry),
         [

@@ -28,6 +28,8 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from ledger.bulk import insert_rows
+
 POSTING_PATH_ENV = "OMNIKOP_POSTING_PATH"
 PATHS = ("set", "rows")
 
@@ -51,6 +53,19 @@ def insert_absent_staged(session: Session, table: Table, rows: Sequence[dict[str
     The same contract as ``ledger.idempotent.insert_absent``, as one ``COPY`` and one ``INSERT … SELECT``."""
     inserted = insert_new_staged(session, table, rows, conflict="idempotency_key", returning=("idempotency_key", "id"))
     return {key: row_id for key, row_id in inserted}
+
+
+def insert_new(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str | None, returning: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """Insert ``rows``, skipping those that clash on the unique column ``conflict`` (any unique constraint when
+    None); the ``returning`` columns of the rows inserted. The one switch between the two paths for a caller
+    outside the ledger (the document store): ``COPY`` staging where ``uses_staging``, else ``insert_rows``."""
+    if uses_staging(session):
+        return insert_new_staged(session, table, rows, conflict=conflict, returning=returning)
+    return insert_rows(
+        session, table, rows, skip_conflicts_on=conflict, skip_any_conflict=conflict is None, returning=returning
+    )
 
 
 def insert_new_staged(
