@@ -22,6 +22,7 @@ benchmark and the tests compare this path with. SQLite always takes the row path
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,7 +81,9 @@ def insert_new_staged(
         return []
     columns = tuple(rows[0])
     names = ", ".join(table.c[name].name for name in columns)
-    stage = f"omnikop_stage_{table.name}"
+    # One staging table per table and column set: it is created once per connection with the columns of its
+    # first use, so a later call with other columns must not find it.
+    stage = f"omnikop_stage_{table.name}_{zlib.crc32(names.encode()):08x}"
     # Statements go through SQLAlchemy (its events and logging see them, as on the row path); only the COPY
     # data travels on the driver's cursor, in the same transaction. The staging table is temporary and per
     # connection, emptied at commit and here too, for a second call in the same transaction.

@@ -7,6 +7,7 @@ nothing, and a COPY of unbalanced lines must still be refused by the balance tri
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from ledger.errors import Unbalanced
 from ledger.fingerprint import ledger_fingerprint
 from ledger.models import JournalEntry, JournalLine
 from ledger.posting import EntryDraft, credit, debit, post_entries
-from ledger.staged import POSTING_PATH_ENV, copy_rows, posting_path
+from ledger.staged import POSTING_PATH_ENV, copy_rows, insert_new, posting_path
 from tests.conftest import _truncate_all
 from tests.sync.conftest import import_mappings, platform_setup
 
@@ -122,3 +123,39 @@ def _today():  # type: ignore[no-untyped-def]
     from ledger.posting import business_today
 
     return business_today()
+
+
+def test_staged_inserts_with_other_columns_in_one_transaction_each_get_their_own_stage(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staging table is created per connection from its first use's columns; a second call on the same
+    table with another column set must still insert its rows (it once would have found the first one's stage)."""
+    monkeypatch.setenv(POSTING_PATH_ENV, "set")
+    _truncate_all(pg_url)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+
+    def document(external_id: str) -> dict[str, object]:
+        return dict(
+            platform="shopee",
+            shop_ref="1",
+            doc_type="order",
+            external_id=external_id,
+            revision="1",
+            payload="{}",
+            raw_page_id=1,
+            updated_at=now,
+        )
+
+    engine = make_engine(pg_url)
+    with transaction(engine) as session:
+        returning = ("external_id", "id")
+        first = insert_new(session, Document.__table__, [document("A")], conflict=None, returning=returning)
+        second = insert_new(
+            session, Document.__table__, [{"id": 900, **document("B")}], conflict=None, returning=returning
+        )
+        again = insert_new(
+            session, Document.__table__, [document("A"), document("C")], conflict=None, returning=returning
+        )
+    engine.dispose()
+    assert [key for key, _ in first] == ["A"] and second == [("B", 900)]
+    assert [key for key, _ in again] == ["C"], "a clash on the identity is skipped, the new row inserted"
