@@ -50,10 +50,11 @@ def doc_identity(record: CanonicalRecord) -> tuple[str, str]:
     return "stock", f"{record.sku_ref}@{record.location}"
 
 
+STREAM_OF_DOC_TYPE = {"order": "orders", "settlement": "settlements", "wallet": "wallet", "stock": "stock"}
+
+
 def stream_of(record: CanonicalRecord) -> str:
-    return {"order": "orders", "settlement": "settlements", "wallet": "wallet", "stock": "stock"}[
-        doc_identity(record)[0]
-    ]
+    return STREAM_OF_DOC_TYPE[doc_identity(record)[0]]
 
 
 class ShopMapper:
@@ -74,7 +75,7 @@ class ShopMapper:
         work = self._record_documents(latest, batch)
         self._load_posted(work)
         for key, page_id, record in work:
-            self._apply_rule(Origin(stream_of(record), key[1], page_id), record, batch)
+            self._apply_rule(Origin(STREAM_OF_DOC_TYPE[key[0]], key[1], page_id), record, batch)
         return batch
 
     def _latest(
@@ -115,7 +116,7 @@ class ShopMapper:
             revision, payload, _ = fresh[key]
             if docs.is_stale(key, revision):
                 batch.stats["stale_revision"] += 1
-                batch.mapped[stream_of(record)].add(key[1])
+                batch.mapped[STREAM_OF_DOC_TYPE[key[0]]].add(key[1])
                 continue
             docs.put(key, revision, payload, page_id)
             work.append((key, page_id, record))
