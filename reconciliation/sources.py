@@ -9,7 +9,6 @@ Documents dated after ``as_of`` are left out: the matching sees the world as it 
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import queue
 import threading
@@ -25,6 +24,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
+from foundation.collector import collector_paused
 from ledger.models import GoodsMovement
 from ledger.money import text_to_minor, to_minor
 from ledger.posting import BUSINESS_TIMEZONE
@@ -126,7 +126,7 @@ def frame(rows: Iterable[Mapping[str, Any]], columns: Mapping[str, str]) -> pd.D
 
 
 def load_sources(session: Session, as_of: date) -> Sources:
-    with _collector_paused():
+    with collector_paused():
         return Sources(
             as_of=as_of,
             orders=_read(session, "order", as_of, _ORDER),
@@ -137,20 +137,6 @@ def load_sources(session: Session, as_of: date) -> Sources:
             matches=_matches(session),
             goods=_goods(session, as_of),
         )
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while documents are read: decoding creates millions of short-lived dicts
-    (freed by reference counting, no cycles among them), and the collector's passes over the growing heap took
-    half of the read. Back on, as it was, afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

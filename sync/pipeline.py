@@ -23,6 +23,7 @@ from connectors.base.windows import Window
 from core_mapping.mapper import ShopMapper, newest_revisions
 from core_mapping.models import ProcessedPage
 from core_mapping.policy import PolicyResolver
+from foundation.collector import collector_paused
 from foundation.config import OmnikopConfig
 from foundation.db import refresh_statistics, transaction
 from ledger.bulk import insert_rows
@@ -77,7 +78,7 @@ def process_shop(
     summary.add(land_follow_ups(engine, connector))
     newest = _newest_pushed_revisions(engine, connector)
     while True:
-        with transaction(engine) as session:
+        with collector_paused(), transaction(engine) as session:
             pages = _next_pages(session, connector.platform, connector.shop_ref)
             if not pages:
                 break
