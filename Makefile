@@ -24,8 +24,8 @@ airflow: venv
 # Test processes (pytest-xdist): one per core, at most 4; PYTEST_WORKERS=0 runs in this process only.
 PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
-# The typed core: the connector framework and the ledger (mypy settings in pyproject.toml).
-TYPED := connectors/base ledger
+# Type-checked: all the product code (mypy settings in pyproject.toml); tests/ and bench/ are not.
+TYPED := connectors core_mapping ledger sync stock reconciliation shu members omnikop foundation dags
 
 test: venv
 	$(VENV)/bin/ruff check .

@@ -106,8 +106,8 @@ def import_mappings(session: Session, handle: TextIO, source: str = "mappings.cs
         keys.add(key)
     if problems:
         raise ImportRejected(source, problems)
-    for product_ref, (name, member, cost) in new_products.items():
-        session.add(Product(product_ref=product_ref, name=name, member_no=member, unit_cost=cost))
+    for product_ref, (name, owner_no, unit_cost) in new_products.items():
+        session.add(Product(product_ref=product_ref, name=name, member_no=owner_no, unit_cost=unit_cost))
     session.flush()
     result = ImportResult()
     _upsert(session, ShopMapping, shops, ("platform", "shop_ref", "effective_from"), result)
@@ -116,7 +116,11 @@ def import_mappings(session: Session, handle: TextIO, source: str = "mappings.cs
 
 
 def _upsert(
-    session: Session, model: type, rows: list[dict[str, object]], identity: tuple[str, ...], result: ImportResult
+    session: Session,
+    model: type[ShopMapping] | type[SkuMapping],
+    rows: list[dict[str, object]],
+    identity: tuple[str, ...],
+    result: ImportResult,
 ) -> None:
     for values in rows:
         query = select(model).where(
@@ -162,20 +166,20 @@ def export_mappings(session: Session, out: TextIO) -> int:
         )
         count += 1
     products = {p.product_ref: p for p in session.scalars(select(Product))}
-    for m in session.scalars(select(SkuMapping).order_by(SkuMapping.platform, SkuMapping.shop_ref, SkuMapping.id)):
-        product = products[m.product_ref]
+    for sku in session.scalars(select(SkuMapping).order_by(SkuMapping.platform, SkuMapping.shop_ref, SkuMapping.id)):
+        product = products[sku.product_ref]
         writer.writerow(
             [
                 "sku",
-                m.platform,
-                m.shop_ref,
-                m.sku_ref or "",
-                m.seller_sku or "",
-                m.product_ref,
+                sku.platform,
+                sku.shop_ref,
+                sku.sku_ref or "",
+                sku.seller_sku or "",
+                sku.product_ref,
                 product.name,
-                m.member_no,
-                m.effective_from.isoformat(),
-                m.effective_to.isoformat() if m.effective_to else "",
+                sku.member_no,
+                sku.effective_from.isoformat(),
+                sku.effective_to.isoformat() if sku.effective_to else "",
                 product.unit_cost if product.unit_cost is not None else "",
             ]
         )

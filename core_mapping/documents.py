@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core_mapping.models import Document
 from ledger.bulk import any_of, key_chunks, update_rows
+from ledger.models import table_of
 from ledger.staged import insert_new
 
 DocKey = tuple[str, str]  # (doc_type, external_id) within one shop
@@ -66,7 +67,7 @@ class DocumentStore:
         postgres = self.session.get_bind().dialect.name == "postgresql"
         now = datetime.now(UTC)
         for chunk in key_chunks(wanted):
-            rows = []
+            rows: list[dict[str, Any]] = []
             for key in chunk:
                 revision, payload, page_id = fresh.get(key, (PLACEHOLDER, "", raw_page_id))
                 rows.append(
@@ -86,7 +87,7 @@ class DocumentStore:
             written = {(row["doc_type"], row["external_id"]): row for row in rows}
             returning = ("doc_type", "external_id", "id")
             for doc_type, external_id, doc_id in insert_new(
-                self.session, Document.__table__, rows, conflict=None, returning=returning
+                self.session, table_of(Document), rows, conflict=None, returning=returning
             ):
                 key = (doc_type, external_id)
                 self.ids[key] = doc_id
@@ -132,5 +133,5 @@ class DocumentStore:
 
     def save(self) -> None:
         """Write the documents ``put`` since the last save."""
-        update_rows(self.session, Document.__table__, list(self.changed.values()), key="id")
+        update_rows(self.session, table_of(Document), list(self.changed.values()), key="id")
         self.changed.clear()

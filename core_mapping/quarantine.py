@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,16 +73,20 @@ def resolve(session: Session, platform: str, shop_ref: str, stream: str, record_
     resolved = 0
     keys = sorted(record_keys)
     for chunk in key_chunks(keys):
-        result = session.execute(
-            update(QuarantineItem)
-            .where(
-                QuarantineItem.platform == platform,
-                QuarantineItem.shop_ref == shop_ref,
-                QuarantineItem.stream == stream,
-                any_of(session, QuarantineItem.record_key, chunk),
-                QuarantineItem.resolved_at.is_(None),
-            )
-            .values(resolved_at=datetime.now(UTC), resolution=resolution)
+        # An UPDATE without RETURNING answers with a CursorResult (its rowcount); Session.execute is typed Result.
+        result = cast(
+            CursorResult[Any],
+            session.execute(
+                update(QuarantineItem)
+                .where(
+                    QuarantineItem.platform == platform,
+                    QuarantineItem.shop_ref == shop_ref,
+                    QuarantineItem.stream == stream,
+                    any_of(session, QuarantineItem.record_key, chunk),
+                    QuarantineItem.resolved_at.is_(None),
+                )
+                .values(resolved_at=datetime.now(UTC), resolution=resolution)
+            ),
         )
         resolved += result.rowcount or 0
     return resolved

@@ -106,7 +106,7 @@ def held_targets(settlement: Settlement, receivable: str) -> SettlementTargets:
     finance reviews it. No member volume, no commission: a cancelled order is nobody's sale yet."""
     shop = f"{settlement.platform}:{settlement.shop_ref}"
     net = to_minor(settlement.net)
-    held = {(receivable, None, shop, None): net, (HELD_SETTLEMENTS, None, shop, None): -net}
+    held: Lines = {(receivable, None, shop, None): net, (HELD_SETTLEMENTS, None, shop, None): -net}
     return SettlementTargets(_clean(held), {})
 
 

@@ -36,7 +36,8 @@ def to_json(record: CanonicalRecord) -> str:
 def _json_default(value: Any) -> Any:
     """What the encoder cannot write itself: dataclasses by field (their values encoded in turn), Decimal as
     text, times as ISO-8601. Tuples and lists, str and int enums and scalars the encoder writes natively."""
-    names = _field_names(type(value))
+    kind: type = type(value)  # as ``type``: mypy checks a ``type[X]`` against Hashable by X's unbound __hash__
+    names = _field_names(kind)
     if names is not None:
         return {name: getattr(value, name) for name in names}
     if isinstance(value, Decimal):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from connectors.base.records import WalletMovement, WalletMovementKind
 from core_mapping.context import MappedBatch, MappingContext, Origin, business_date
 from core_mapping.policy import IN_TRANSIT, receivable_account
-from core_mapping.rules import as_line_drafts, delta
+from core_mapping.rules import Lines, as_line_drafts, delta
 from ledger.money import to_minor
 from ledger.posting import EntryDraft
 
@@ -20,7 +20,7 @@ def map_wallet(context: MappingContext, movement: WalletMovement, origin: Origin
     ref = keys.source_ref()
     amount = to_minor(abs(movement.amount))
     shop = context.shop
-    target = {
+    target: Lines = {
         (IN_TRANSIT, None, shop, None): amount,
         (receivable_account(context.platform), None, shop, None): -amount,
     }

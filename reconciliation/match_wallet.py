@@ -16,6 +16,7 @@ Withdrawals are level 3. Amounts are compared exactly, to the rupiah.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from typing import Any
 
@@ -164,7 +165,7 @@ def _links(
     return found
 
 
-def _rows_of(frame: pd.DataFrame, columns: list[str], wanted: set[tuple[str, ...]]) -> np.ndarray:
+def _rows_of(frame: pd.DataFrame, columns: list[str], wanted: AbstractSet[tuple[str, ...]]) -> np.ndarray:
     """Which rows have one of the ``wanted`` value tuples in ``columns``."""
     if not len(frame):
         return np.zeros(0, dtype=bool)
@@ -249,7 +250,8 @@ def _draft(item: dict[str, Any], record: dict[str, Any]) -> VarianceDraft:
         if item["settlement_ref"]
         else []
     )
-    movements = record.get("movements") if isinstance(record.get("movements"), list) else []
+    movements = record.get("movements")
+    movements = movements if isinstance(movements, list) else []
     documents += [
         {"type": "wallet", "ref": ref, "raw_page": page}
         for ref, page in zip(movements, _pages(record.get("wallet_pages")), strict=False)

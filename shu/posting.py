@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypedDict
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -39,6 +39,13 @@ from shu.errors import AlreadyPosted, InputsChanged, NoComputation, NothingToDis
 from shu.figures import income_statement
 from shu.models import ShuApproval
 from shu.snapshot import diff_inputs
+
+
+class _Common(TypedDict):
+    """The ``EntryDraft`` fields every closing entry of a year shares."""
+
+    source_ref: str
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +134,7 @@ def post_shu(
 def closing_drafts(year: int, run: ShuRun, income: dict[str, int], close_day: date, on: date) -> list[EntryDraft]:
     """The balanced entries that close the year and distribute its SHU (pure; see the module docstring)."""
     prefix = f"shu:{year}:{run.inputs_hash[:16]}"
-    common = {"source_ref": f"shu:{year}", "currency": "IDR"}
+    common: _Common = {"source_ref": f"shu:{year}", "currency": "IDR"}
     drafts: list[EntryDraft] = []
     close_lines = [debit(code, net) if net > 0 else credit(code, -net) for code, net in sorted(income.items())]
     result = sum(income.values())

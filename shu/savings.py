@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.idempotent import existing_by_key
-from ledger.models import JournalEntry, JournalLine, Member
+from ledger.models import JournalEntry, JournalLine, Member, table_of
 from ledger.posting import EntryDraft, credit, debit, post_entries
 from shu.accounts import BANK, SAVINGS_ACCOUNTS, SAVINGS_TAG
 from shu.errors import SavingsImportRejected
@@ -167,7 +167,7 @@ def post_savings(session: Session, movements: Sequence[SavingsMovement], source:
         for m in movements
         if m.member_no not in known
     ]
-    already = existing_by_key(session, JournalEntry.__table__, [m.key for m in movements])
+    already = existing_by_key(session, table_of(JournalEntry), [m.key for m in movements])
     problems += _negative_balances(session, [m for m in movements if m.key not in already and m.member_no in known])
     if problems:
         raise SavingsImportRejected(source, problems)
@@ -226,7 +226,7 @@ def _daily_net(session: Session, account: str, members: Iterable[str]) -> dict[s
 
 
 def _existing_members(session: Session, member_nos: set[str]) -> set[str]:
-    ordered, known = sorted(member_nos), set()
+    ordered, known = sorted(member_nos), set[str]()
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
         known.update(session.scalars(select(Member.member_no).where(Member.member_no.in_(chunk))))

@@ -31,7 +31,7 @@ from core_mapping.models import ProcessedPage, SkuMapping
 from foundation.config import OmnikopConfig
 from foundation.db import transaction
 from ledger.bulk import insert_rows
-from ledger.models import GoodsMovement
+from ledger.models import GoodsMovement, table_of
 from stock.allocation import channel_quantity
 from stock.master import pool_of, positions, reservations
 from stock.models import StockPush
@@ -182,8 +182,8 @@ def _record(engine: Engine, platform: str, shop_ref: str, pushed: PushedPage, su
             page_id, _ = land_page(session, platform, shop_ref, pushed.page)
             if pushed.page.stream == PUSH_STREAM:
                 summary.calls += 1
-                row = {"page_id": page_id, "processed_at": datetime.now(UTC), "records": 0, "quarantined": 0}
-                insert_rows(session, ProcessedPage.__table__, [row], skip_any_conflict=True)
+                marker = {"page_id": page_id, "processed_at": datetime.now(UTC), "records": 0, "quarantined": 0}
+                insert_rows(session, table_of(ProcessedPage), [marker], skip_any_conflict=True)
         if not pushed.acks:
             return
         rows = {

@@ -12,12 +12,11 @@ import signal
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Engine, Select, case, func, select
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
-from connectors.base.landing import Lander, RawPage, as_landed, land_page, landed_pages_query
+from connectors.base.landing import LandedPagesQuery, Lander, RawPage, as_landed, land_page, landed_pages_query
 from connectors.base.protocol import Connector, LandedPage
 from connectors.base.windows import Window
 from core_mapping.mapper import ShopMapper, newest_revisions
@@ -27,6 +26,7 @@ from foundation.collector import collector_paused
 from foundation.config import OmnikopConfig
 from foundation.db import refresh_statistics, transaction
 from ledger.bulk import insert_rows
+from ledger.models import table_of
 from sync.posting import RunSummary, post_batch
 from sync.replay import retry_transient
 
@@ -150,7 +150,7 @@ def _backlog_chunks(
         yield pages
 
 
-def _unprocessed_query(platform: str, shop_ref: str) -> Select[Any]:
+def _unprocessed_query(platform: str, shop_ref: str) -> LandedPagesQuery:
     """Landed pages of the shop without a processed marker, as the rows ``as_landed`` reads."""
     return (
         landed_pages_query()
@@ -191,7 +191,7 @@ def _process_pages(
     now = datetime.now(UTC)
     per_page = Counter(page_id for page_id, _ in parsed)
     rows = [{"page_id": p.id, "processed_at": now, "records": per_page[p.id], "quarantined": 0} for p in pages]
-    insert_rows(session, ProcessedPage.__table__, rows, skip_any_conflict=True)
+    insert_rows(session, table_of(ProcessedPage), rows, skip_any_conflict=True)
     return summary
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from connectors.base.amounts import BadField, iso_time, minor_units, quantity, text
 from connectors.base.protocol import LandedPage
@@ -96,7 +96,7 @@ def _exponent(item: dict[str, Any], currency: str) -> int:
         raise BadField("currency.code", f"{code} is not the shop's currency {currency}", "unexpected_currency")
     exponent = money.get("exponent")
     minor_units(0, exponent, "currency.exponent")  # refuses an exponent it does not know (reason unknown_exponent)
-    return int(exponent)
+    return cast(int, exponent)  # minor_units has just refused anything but an int from 0 to 4
 
 
 def _order(page: LandedPage, item: dict[str, Any], currency: str) -> Order:

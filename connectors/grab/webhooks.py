@@ -60,7 +60,8 @@ def router(receiver: Receiver) -> APIRouter:
 
     def clients() -> tuple[dict[str, str], dict[str, set[str]]]:
         """push client id → secret, and → the merchants it may deliver for."""
-        secrets, merchants = {}, {}
+        secrets: dict[str, str] = {}
+        merchants: dict[str, set[str]] = {}
         for shop, connection in receiver.connections("grab"):
             client_id, secret = connection.extra.get("push_client_id"), connection.extra.get("push_client_secret")
             if client_id and secret:

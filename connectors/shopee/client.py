@@ -8,12 +8,12 @@ token store because refresh tokens are single-use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from connectors.base.errors import AuthError, ConfigError, InvalidPayload, InvalidRequest
-from connectors.base.http import ApiResponse, Call, HttpClient
+from connectors.base.http import ApiResponse, Call, HttpClient, Interpreter, RetryBudget, Signer
 from connectors.base.protocol import ConnectorContext
 from connectors.base.ratelimit import shared_limiter
 from connectors.base.token_lifecycle import TokenLifecycle
@@ -31,6 +31,17 @@ WALLET_FIRST_PAGE = 0  # get_wallet_transaction_list: "page_no ... Default is 0"
 ORDER_DETAIL_FIELDS = "item_list,pay_time,pickup_done_time,total_amount"
 
 
+class _HttpSettings(TypedDict):
+    """The ``HttpClient`` keywords the API client and the token client share."""
+
+    signer: Signer
+    interpreter: Interpreter
+    timeout: tuple[float, float]
+    budget: RetryBudget
+    secrets: tuple[str, ...]
+    sleep: Callable[[float], None]
+
+
 class ShopeeClient:
     def __init__(self, context: ConnectorContext) -> None:
         connection = context.connection
@@ -45,7 +56,7 @@ class ShopeeClient:
         self.tokens = TokenLifecycle(context.tokens, self._renew)
         self.access_token = self.tokens.access_token
         signer = ShopeeSigner(self.base_url, self.partner_id, self.partner_key, self.shop_id, self.access_token)
-        common = {
+        common: _HttpSettings = {
             "signer": signer,
             "interpreter": LADDER,
             "timeout": context.timeout,

@@ -10,19 +10,18 @@ from typing import Any
 
 from connectors.base.errors import (
     AuthError,
-    ConnectorError,
     PermissionDenied,
     QuotaExhausted,
     RateLimited,
     ServerError,
     TokenExpired,
 )
-from connectors.base.ladder import Answer, ByMessage, StatusLadder
+from connectors.base.ladder import Answer, ByMessage, CodeTable, StatusLadder
 
 PLATFORM = "shopee"
 
 # error field → what the caller should do. Unknown codes are InvalidRequest (a bug on our side: fail).
-ERRORS: dict[str, type[ConnectorError] | ByMessage] = {
+ERRORS: CodeTable = {
     "error_rate_limit": RateLimited,
     "error_server": ServerError,
     "error_network": ServerError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from connectors.base.amounts import BadField, money, quantity, text, unix_time
 from connectors.base.http import parse_json
@@ -27,6 +27,7 @@ from connectors.base.records import (
 from connectors.shopee.statuses import ADJUSTMENT_TYPES, ESCROW_TYPES, ORDER_STATUS, WITHDRAWAL_TYPES
 
 PLATFORM = "shopee"
+_Built = TypeVar("_Built")  # what one record of a page builds into: a record, or a list of them (stock)
 # Buyer personal data Shopee returns that accounting does not need; masked before a page is landed.
 _PERSONAL_TEXT = re.compile(rb'("(?:buyer_user_name|buyer_username|buyer_name)"\s*:\s*)"(?:[^"\\]|\\.)*"')
 _PERSONAL_NUMBER = re.compile(rb'("buyer_user_id"\s*:\s*)\d+')
@@ -102,8 +103,8 @@ def _each(
     page: LandedPage,
     items: Any,
     key_field: str | Callable[[dict[str, Any]], Any],
-    build: Callable[[dict[str, Any], RawRef], Parsed],
-) -> Iterator[Parsed]:
+    build: Callable[[dict[str, Any], RawRef], _Built],
+) -> Iterator[_Built | Rejected]:
     """Build each record; a bad one is rejected under its key, or its position when it has no usable key (an
     empty key would merge two rejected records into one quarantine item and lose the other)."""
     if not isinstance(items, list):
@@ -327,7 +328,7 @@ def _items(page: LandedPage, response: Any) -> Iterator[Parsed]:
             yield parsed
 
 
-def _item_stock(page: LandedPage, item: dict[str, Any], raw: RawRef) -> Any:
+def _item_stock(page: LandedPage, item: dict[str, Any], raw: RawRef) -> list[StockLevel]:
     if item.get("has_model"):
         return []  # stock is per model, read from get_model_list
     return _levels(

@@ -55,12 +55,12 @@ def import_pos_file(engine: Engine, path: Path) -> list[LandedOutlet]:
             page = FetchedPage("orders", kind, request, body, 200, datetime.now(UTC))
             page_id, new = land_page(session, PLATFORM, outlet, page)
             landed.append(LandedOutlet(outlet, page_id, new, line_counts[outlet], receipt_counts[outlet]))
-    for outlet in landed:
+    for done in landed:
         log.info(
             "store outlet %s: %s %s page %d",
-            outlet.outlet,
+            done.outlet,
             path.name,
-            "landed as" if outlet.new else "already",
-            outlet.page_id,
+            "landed as" if done.new else "already",
+            done.page_id,
         )
     return landed

@@ -4,6 +4,7 @@ the POS importer's own tests in tests/connectors/store/ check its data against h
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import ClassVar
 
 from connectors.base.protocol import Connector
 from connectors.base.sandbox.platform import PlatformSandbox
@@ -16,7 +17,7 @@ from connectors.store.sandbox import StoreSandbox
 class StoreHarness(Harness):
     platform = "store"
     page_size = 1
-    max_window: timedelta | None = None
+    max_window: ClassVar[timedelta | None] = None
     list_path = "/v1/exports/pos"
     detail_path = "/v1/exports/pos"
     world_config = WorldConfig(orders_per_day=6, days=3, platforms=("store",))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from typing import ClassVar
 
 from connectors.base.protocol import Connector
 from connectors.base.sandbox.platform import PlatformSandbox
@@ -45,13 +46,13 @@ class _TokopediaHarness(Harness):
                     days[day] = days.get(day, 0) + revision.net - previous
                 previous = revision.net
         payouts = Counter(("PAYOUT", amount) for amount in days.values())
-        return dict(Counter(summary) + payouts)  # type: ignore[arg-type]
+        return dict(Counter(summary) + payouts)
 
 
 class TikTokHarness(_TokopediaHarness):
     flavors = ("tiktok",)
     page_size = PAGE_SIZE
-    max_window: timedelta | None = None  # TikTok documents no maximum search window
+    max_window: ClassVar[timedelta | None] = None  # TikTok documents no maximum search window
     list_path = "/order/202309/orders/search"
     detail_path = "/order/202309/orders"
     world_config = WorldConfig(orders_per_day=6, days=21, platforms=("tokopedia",))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from foundation.db import transaction
@@ -30,7 +30,7 @@ def sync(
     console.print(f"sync {platform} shop {shop}: {window.start.isoformat()} → {window.end.isoformat()}")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(what: str, count: int) -> None:
             if what not in tasks:

@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from rich.console import Console
@@ -43,6 +44,9 @@ from omnikop.demo.stock import acknowledged_per_channel, opening_count, pushed_p
 from omnikop.demo.store_bank import QRIS_MDR_BPS, import_store_statement
 from omnikop.orchestration.airflow_env import AirflowHome
 from reconciliation.models import Variance
+
+if TYPE_CHECKING:
+    from connectors.whatsapp.sandbox.render import Payment
 
 STATE = Path(".omnikop")
 # The demo world carries the injected reconciliation discrepancies, so the demo report shows each kind.
@@ -259,7 +263,7 @@ def push_and_drop_reports(
         console.print(f"      {platform}: {delivered} webhook events delivered to {receiver.url}; reports in {folder}/")
 
 
-def _whatsapp_day(sandbox: PlatformSandbox, shop: str) -> list[tuple[str, object]]:
+def _whatsapp_day(sandbox: PlatformSandbox, shop: str) -> list[tuple[str, Payment | None]]:
     """The last day of WhatsApp catalog orders of ``shop`` (order ref, and the payment an operator confirms, or
     None while it is unpaid). Transfers and QRIS payments are confirmed; one cash payment (the first shop's
     first), the other cash orders still wait to be paid at the counter."""

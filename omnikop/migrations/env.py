@@ -16,6 +16,8 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
+    if not url:  # omnikop.migrate always sets database_url; there is no alembic.ini to give sqlalchemy.url
+        raise RuntimeError("no database URL for the migrations: run them through omnikop.migrate")
     engine = make_engine(url)
     try:
         with engine.connect() as connection:

@@ -18,6 +18,10 @@ from omnikop.orchestration.provider import hook_class_name
 
 class _PlatformHook(BaseHook):
     platform: ClassVar[str]
+    # What Airflow's providers manager reads off a hook class (BaseHook declares none of them); set below.
+    conn_type: ClassVar[str]
+    hook_name: ClassVar[str]
+    default_conn_name: ClassVar[str]
     conn_name_attr = "conn_id"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import DAG, task
-from airflow.timetables.assets import AssetOrTimeSchedule
-from airflow.timetables.trigger import CronTriggerTimetable
+from airflow.sdk import DAG, AssetOrTimeSchedule, CronTriggerTimetable, task
 
 from foundation.platforms import platforms_with
 from foundation.tenants import DEFAULT, Tenant

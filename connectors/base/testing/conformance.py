@@ -25,7 +25,7 @@ from connectors.base.sandbox.platform import PlatformSandbox
 from connectors.base.sandbox.server import SandboxServer
 from connectors.base.sandbox.world import World
 from connectors.base.testing.harness import Harness
-from connectors.base.testing.truth import mismatch, parsed_summary
+from connectors.base.testing.truth import Summary, mismatch, parsed_summary
 from connectors.base.tokens import TokenStore
 from connectors.base.windows import Window
 from foundation.db import Base, make_engine, transaction
@@ -82,7 +82,7 @@ class KitEnv:
                 records.extend(connector.parse(landed_page(session, page_id)))
         return [r for r in records if not isinstance(r, Rejected)], [r for r in records if isinstance(r, Rejected)]
 
-    def truth(self, shop_ref: str, stream: str, as_of: datetime | None = None) -> dict[str, object]:
+    def truth(self, shop_ref: str, stream: str, as_of: datetime | None = None) -> Summary:
         return self.harness.truth(self.world, shop_ref, stream, as_of)
 
     def faults_seen(self, name: str) -> int:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import datetime
 from decimal import Decimal
 
 from connectors.base.records import Order, Parsed, Rejected, Settlement, StockLevel, WalletMovement
 from connectors.base.sandbox.world import World
 
-Summary = dict[str, object]
+Summary = dict[Hashable, object]  # keyed by document ref, or by (kind, amount) for the wallet stream
 
 
 def world_summary(world: World, platform: str, shop_ref: str, stream: str, as_of: datetime | None = None) -> Summary:
@@ -47,8 +47,7 @@ def parsed_summary(records: Iterable[Parsed], stream: str) -> Summary:
         for s in settled.values():
             gross, net = per_order.get(s.order_ref or s.settlement_ref, (0, 0))
             per_order[s.order_ref or s.settlement_ref] = (gross + _int(s.gross), net + _int(s.net))
-        summary: dict[str, object] = dict(per_order)
-        return summary
+        return dict(per_order.items())  # from the pairs: a dict[str, ...] is no dict[Hashable, ...] (invariance)
     if stream == "wallet":
         unique = {r.movement_ref: r for r in records if isinstance(r, WalletMovement)}
         return dict(Counter((m.kind.value, _int(m.amount)) for m in unique.values()))

@@ -120,7 +120,7 @@ def _settlement_event(order: WorldOrder, revision: SettlementRevision, ident: st
 
 
 def catalog(world: World, products: list[Product], as_of: datetime, corrupt: set[str]) -> dict[str, Any]:
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "id": p.sku_ref,
             "external_id": p.seller_sku,

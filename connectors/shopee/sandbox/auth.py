@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 TIMESTAMP_WINDOW = 300
 ACCESS_TTL = 4 * 3600
@@ -26,6 +27,26 @@ REFRESH_TTL = 30 * 86400
 GRACE = 300
 CODE_TTL = 600  # "Valid for one-time use, expires in 10 minutes" (v2.public.get_access_token)
 AUTHORIZATION_TTL = 365 * 86400  # the longest validity a seller can choose
+
+
+class _TokenAnswer(TypedDict):
+    access_token: str
+    refresh_token: str
+    expire_in: int
+
+
+class RefreshAnswer(_TokenAnswer):
+    """``auth/access_token/get``'s top-level fields."""
+
+    partner_id: int
+    shop_id: int
+
+
+class CodeAnswer(_TokenAnswer):
+    """``auth/token/get``'s top-level fields."""
+
+    shop_id_list: list[int]
+    merchant_id_list: list[int]
 
 
 class AuthFailure(Exception):
@@ -93,7 +114,7 @@ class ShopeeAuth:
             raise AuthFailure("invalid_acceess_token", "Invalid access_token, please have a check.")
         return shop
 
-    def refresh_tokens(self, shop: str, refresh_token: str) -> dict[str, object]:
+    def refresh_tokens(self, shop: str, refresh_token: str) -> RefreshAnswer:
         """``auth/access_token/get``: a new pair for a valid, unspent refresh token of ``shop``."""
         with self.lock:
             self.refresh_calls += 1
@@ -127,7 +148,7 @@ class ShopeeAuth:
             self._save()
         return code
 
-    def grant_code(self, body: dict[str, object]) -> dict[str, object]:
+    def grant_code(self, body: dict[str, object]) -> CodeAnswer:
         """``auth/token/get``: body ``code``, ``partner_id`` and ``shop_id`` (or ``main_account_id``)."""
         if str(body.get("partner_id", "")) != str(self.partner_id):
             raise AuthFailure("invalid_partner_id", "partner_id is invalid")

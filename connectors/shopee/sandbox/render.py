@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from connectors.base.sandbox.world import Product, World, WorldOrder
 
@@ -17,6 +17,15 @@ STATUS = {
     "CANCELLED": "CANCELLED",
 }
 LOCATION = "IDZ01"
+
+
+class _OrderAdjustment(TypedDict):
+    """One element of ``get_escrow_detail``'s ``order_adjustment``."""
+
+    amount: float  # Shopee's JSON gives money as a number; the client reads it back through Decimal(str(...))
+    date: int
+    currency: str
+    adjustment_reason: str
 
 
 def ts(moment: datetime | None) -> int:
@@ -130,7 +139,7 @@ def escrow_detail(order: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str
     if income is None or revision is None:
         return None
     first = order.settlements[0]
-    adjustments = [
+    adjustments: list[_OrderAdjustment] = [
         {
             "amount": float(later.refunds - earlier.refunds),
             "date": ts(later.released_at),

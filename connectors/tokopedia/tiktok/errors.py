@@ -10,17 +10,16 @@ from typing import Any
 
 from connectors.base.errors import (
     AuthError,
-    ConnectorError,
     InvalidRequest,
     PermissionDenied,
     TokenExpired,
 )
-from connectors.base.ladder import Answer, StatusLadder
+from connectors.base.ladder import Answer, CodeTable, StatusLadder
 
 PLATFORM = "tokopedia"
 
 # Body ``code`` → what the caller should do. 105xxx are token problems, 106001 a bad signature.
-ERRORS: dict[int, type[ConnectorError]] = {
+ERRORS: CodeTable = {
     106001: AuthError,  # "Invalid credentials. The 'sign' query parameter is invalid."
     105001: TokenExpired,  # access token invalid (e.g. revoked by a newer one): refresh once
     105002: TokenExpired,  # "access token is expired, please refresh it"

@@ -46,7 +46,7 @@ def money(amount: int) -> str:
 
 def order(o: WorldOrder, as_of: datetime, corrupt: bool) -> dict[str, Any]:
     status = STATUS[o.status_at(as_of) or "PENDING"]
-    items = []
+    items: list[dict[str, Any]] = []
     for line in o.lines:
         product = line.product
         for _ in range(line.quantity):
