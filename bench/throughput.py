@@ -17,7 +17,8 @@ seconds), against both COPYs: ``ratio_*_bare`` and ``ratio_*_constrained``. The 
 the constrained one, the same integrity without middleware: map + post ≥ 0.5, end to end ≥ 0.35.
 
 ``--compare-rows`` runs the same world a second time into another fresh database as the pipeline ran before
-issue 22 (the row path, ``OMNIKOP_POSTING_PATH=rows`` of ``ledger.staged``, 25 pages per batch) and reports
+issue 22 (the row path, ``OMNIKOP_POSTING_PATH=rows`` of ``ledger.staged``, 25 pages per batch, one batch after
+the other) and reports
 both runs' map + post seconds, measured in the same run, and whether the two ledgers' fingerprints are
 identical. Also reported: the floor Shopee's partner rate limit puts on the same pull (one request per landed
 page at its documented rate). Prints one JSON line last.
@@ -133,9 +134,11 @@ def rows_path_run(orders: int, server_url: str | None) -> dict[str, object]:
     import sync.pipeline
     from ledger.staged import POSTING_PATH_ENV
 
-    previous, batch = os.environ.get(POSTING_PATH_ENV), sync.pipeline.PAGES_PER_BATCH
+    previous = os.environ.get(POSTING_PATH_ENV)
+    batch, overlap = sync.pipeline.PAGES_PER_BATCH, sync.pipeline.OVERLAP_BATCHES
     os.environ[POSTING_PATH_ENV] = "rows"
     sync.pipeline.PAGES_PER_BATCH = ROWS_PATH_PAGES_PER_BATCH
+    sync.pipeline.OVERLAP_BATCHES = False
     try:
         say("row path: the same world again, from a second sandbox into a second database")
         with (
@@ -148,6 +151,7 @@ def rows_path_run(orders: int, server_url: str | None) -> dict[str, object]:
             books = fingerprint(db_url)
     finally:
         sync.pipeline.PAGES_PER_BATCH = batch
+        sync.pipeline.OVERLAP_BATCHES = overlap
         if previous is None:
             os.environ.pop(POSTING_PATH_ENV, None)
         else:
