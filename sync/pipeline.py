@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import signal
-from collections import Counter
+import threading
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, case, func, select
@@ -44,6 +45,7 @@ BACKLOG_CHUNK = 200  # unprocessed pages read at a time when scanning the whole 
 # PostgreSQL: post batch N while batch N+1 is mapped (``_process_backlog_overlapped``); the benchmark's reference
 # run of the pipeline as it was before issue 22 turns it off.
 OVERLAP_BATCHES = True
+BATCHES_IN_FLIGHT = 2  # mapped batches waiting for (or in) the worker's posting at most
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
 MappedPages = tuple[list[tuple[int, Parsed]], MappedBatch]  # a batch's parsed records and their drafts
@@ -106,18 +108,21 @@ def _process_backlog_overlapped(
     newest: dict[tuple[str, str], str],
     progress: Progress | None,
 ) -> RunSummary:
-    """The batch loop with batch N's posting and commit (a worker thread, N's own transaction) running while
-    batch N+1 is parsed and mapped (this thread, a second transaction).
+    """The batch loop with the posting and commit of earlier batches (a worker thread, each batch in its own
+    transaction, in order) running while the next batch is parsed and mapped (this thread, its own transaction);
+    at most ``BATCHES_IN_FLIGHT`` mapped batches wait for the worker.
 
     Why: posting is mostly PostgreSQL inserting the ledger rows, mapping mostly Python; on two cores they can
-    overlap. Why it is safe: it is two overlapping runs, which the document store already serialises. Batch
-    N+1 excludes N's pages (not yet marked processed), and any document both touch is locked by N until it
-    commits, so N+1 reads it, and what N posted for it, only afterwards. N+1 posts only after N committed, so
-    rows get their ids in the same order as one batch after the other."""
+    overlap. Why it is safe: these are overlapping runs, which the document store already serialises. A batch
+    excludes the pages of the batches in flight (not yet marked processed), and any document it shares with one
+    of them is locked by that batch until it commits, so it reads the document, and what was posted for it,
+    only afterwards. The worker posts the batches one after the other in their order, so rows get their ids in
+    the same order as in the loop without overlap. After an error, batches not yet started are rolled back."""
     summary = RunSummary()
     factory = session_factory(engine)
     platform, shop_ref = connector.platform, connector.shop_ref
-    in_flight: tuple[list[LandedPage], Future[RunSummary]] | None = None
+    in_flight: deque[tuple[list[LandedPage], Session, Future[RunSummary]]] = deque()
+    failed = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnikop-post") as poster:
         try:
             while True:
@@ -125,12 +130,12 @@ def _process_backlog_overlapped(
                 try:
                     with collector_paused():
                         session.begin()
-                        exclude = [page.id for page in in_flight[0]] if in_flight else []
+                        exclude = [page.id for queued, _, _ in in_flight for page in queued]
                         pages = _unprocessed(session, platform, shop_ref, PAGES_PER_BATCH, exclude=exclude)
                         mapped = _map_pages(session, policy, connector, pages, newest) if pages else None
-                        if in_flight is not None:
-                            (done, posting), in_flight = in_flight, None
-                            summary.add(posting.result())  # batch N committed: N+1 may post
+                        while in_flight and (mapped is None or len(in_flight) >= BATCHES_IN_FLIGHT):
+                            done, _, posting = in_flight.popleft()
+                            summary.add(posting.result())
                             if progress:
                                 progress("map+post", len(done))
                 except BaseException:
@@ -139,20 +144,35 @@ def _process_backlog_overlapped(
                 if mapped is None:
                     session.close()
                     break
-                in_flight = (pages, poster.submit(_post_and_commit, engine, session, connector, pages, mapped))
-        finally:
-            if in_flight is not None:
-                summary.add(in_flight[1].result())
+                in_flight.append(
+                    (pages, session, poster.submit(_post_and_commit, engine, session, connector, pages, mapped, failed))
+                )
+        finally:  # only after an error: a batch not yet started is rolled back, one being posted is let finish
+            for _, session, posting in in_flight:
+                if posting.cancel():
+                    session.close()
+            wait([posting for _, _, posting in in_flight])
     return summary
 
 
 def _post_and_commit(
-    engine: Engine, session: Session, connector: Connector, pages: list[LandedPage], mapped: MappedPages
+    engine: Engine,
+    session: Session,
+    connector: Connector,
+    pages: list[LandedPage],
+    mapped: MappedPages,
+    failed: threading.Event,
 ) -> RunSummary:
-    """Post a mapped batch in its own transaction and commit it (the worker's half of the overlapped loop)."""
+    """Post a mapped batch in its own transaction and commit it (the worker's half of the overlapped loop).
+    Once a batch failed, the ones after it are rolled back: nothing after a failure commits, as without overlap."""
     try:
+        if failed.is_set():
+            return RunSummary()
         summary = _post_pages(session, connector, pages, *mapped)
         session.commit()
+    except BaseException:
+        failed.set()
+        raise
     finally:
         session.close()
     refresh_statistics(engine, GROWING_TABLES)
