@@ -138,8 +138,10 @@ def test_a_failed_posting_stops_the_overlapped_loop_and_the_next_run_completes_t
 ) -> None:
     """A posting that fails in the worker reaches the caller; the batches mapped behind it are rolled back (their
     sessions closed, no connection left checked out, none committed), and a later run posts exactly the books of
-    a run without the failure (ids aside: the failed batch used sequence values)."""
+    a run without the failure (ids aside: the failed batch used sequence values). Two batches in flight, so that
+    one is mapped and waiting behind the failing one."""
     monkeypatch.setattr(sync.pipeline, "PAGES_PER_BATCH", SMALL_BATCH)
+    monkeypatch.setattr(sync.pipeline, "BATCHES_IN_FLIGHT", 2)
     engine = make_engine(pg_url)
     with platform_setup("shopee", pg_url, tmp_path, WORLD) as setup:
         _land(setup, engine, monkeypatch)
