@@ -19,7 +19,7 @@ from connectors.base.auth import WireFormat
 from connectors.base.client_credentials import ClientCredentialsApi, ClientCredentialsClient, TokenEndpoint, grantee
 from connectors.base.connection import connection_json, parse_connection
 from connectors.base.errors import InvalidPayload
-from connectors.base.http import Call
+from connectors.base.http import Call, RetryBudget
 from connectors.base.ladder import AUTH_STATUSES, BareJson, StatusLadder
 from connectors.base.protocol import ConnectorContext
 from connectors.base.sandbox.server import SandboxServer
@@ -27,6 +27,9 @@ from connectors.base.tokens import TokenStore
 from foundation.db import Base, make_engine
 
 LADDER = StatusLadder("cc", BareJson(), statuses=AUTH_STATUSES)
+# The production retry loop (its attempts and time budget) with backoff in milliseconds: a token answer that stays
+# unreadable is retried as in production, without waiting out ~4 s of real backoff before it is reported.
+MS_BACKOFF = RetryBudget(backoff_initial=0.01, backoff_max=0.05)
 FORM = WireFormat(content_type="application/x-www-form-urlencoded", body=lambda form: urlencode(form or {}).encode())
 
 
@@ -64,14 +67,18 @@ def served() -> Iterator[tuple[TokenServer, str]]:
         yield server, running.url
 
 
-def client(url: str, tmp_path: Path, *, basic_auth: bool, secret: str = "s3cret-value") -> ClientCredentialsClient:
+def client(
+    url: str, tmp_path: Path, *, basic_auth: bool, secret: str = "s3cret-value", budget: RetryBudget | None = None
+) -> ClientCredentialsClient:
     engine = make_engine(f"sqlite:///{tmp_path}/tokens.db")
     Base.metadata.create_all(engine)
     spec = parse_connection("cc", connection_json(conn_type="cc", host=url, login="client-1", password=secret))
     endpoint = TokenEndpoint("/oauth/token", LADDER, FORM if basic_auth else WireFormat(), basic_auth=basic_auth)
     api = ClientCredentialsApi("cc", endpoint, WireFormat(), LADDER, rate_limit_per_second=1000)
     return ClientCredentialsClient(
-        api, ConnectorContext("shop-1", spec, TokenStore(engine, "cc", "shop-1")), "read write"
+        api,
+        ConnectorContext("shop-1", spec, TokenStore(engine, "cc", "shop-1"), budget=budget or RetryBudget()),
+        "read write",
     )
 
 
@@ -117,4 +124,4 @@ def test_a_token_answer_without_an_integer_lifetime_is_an_invalid_payload(served
     server, url = served
     server.expires_in = expires_in
     with pytest.raises(InvalidPayload, match="lacks access_token/expires_in"):
-        client(url, tmp_path, basic_auth=False).http.call(Call("GET", "/v1/me"))
+        client(url, tmp_path, basic_auth=False, budget=MS_BACKOFF).http.call(Call("GET", "/v1/me"))
