@@ -27,6 +27,7 @@ from ledger.money import MoneyError
 from ledger.queries import goods_by_source, net_lines_by_source
 
 DOC_TYPES = {Order: "order", Settlement: "settlement", WalletMovement: "wallet", StockLevel: "stock"}
+DOC_TYPE_RANK = {doc_type: rank for rank, doc_type in enumerate(DOC_TYPES.values())}  # the order rules run in
 # One rule per document type, in the order documents are mapped (an order before the settlements that split it).
 RULES: dict[type, Callable[[MappingContext, Any, Origin, MappedBatch], None]] = {
     Order: map_order,
@@ -110,7 +111,7 @@ class ShopMapper:
         order_keys = [("order", r.order_ref) for _, r in latest.values() if isinstance(r, Settlement) and r.order_ref]
         fresh = {key: (revision_of(record), to_json(record), page_id) for key, (page_id, record) in latest.items()}
         docs.load(list(latest) + order_keys, raw_page_id=min(page for page, _ in latest.values()), fresh=fresh)
-        ordered = sorted(latest.items(), key=lambda item: list(DOC_TYPES.values()).index(item[0][0]))
+        ordered = sorted(latest.items(), key=lambda item: DOC_TYPE_RANK[item[0][0]])
         work: list[tuple[DocKey, int, CanonicalRecord]] = []
         for key, (page_id, record) in ordered:
             revision, payload, _ = fresh[key]
