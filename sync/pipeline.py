@@ -91,9 +91,10 @@ def process_shop(
     if OVERLAP_BATCHES and engine.dialect.name == "postgresql":
         summary.add(_process_backlog_overlapped(engine, policy, connector, newest, progress))
     else:
+        backlog = BacklogWalk(connector.platform, connector.shop_ref)
         while True:
             with collector_paused(), transaction(engine) as session:
-                pages = _next_pages(session, connector.platform, connector.shop_ref)
+                pages = backlog.next(session, PAGES_PER_BATCH)
                 if not pages:
                     break
                 summary.add(_process_pages(session, policy, connector, pages, newest))
@@ -123,7 +124,7 @@ def _process_backlog_overlapped(
     the same order as in the loop without overlap. After an error, batches not yet started are rolled back."""
     summary = RunSummary()
     factory = session_factory(engine)
-    platform, shop_ref = connector.platform, connector.shop_ref
+    backlog = BacklogWalk(connector.platform, connector.shop_ref)
     in_flight: deque[tuple[list[LandedPage], Session, Future[RunSummary]]] = deque()
     failed = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnikop-post") as poster:
@@ -133,8 +134,8 @@ def _process_backlog_overlapped(
                 try:
                     with collector_paused():
                         session.begin()
-                        exclude = [page.id for queued, _, _ in in_flight for page in queued]
-                        pages = _unprocessed(session, platform, shop_ref, PAGES_PER_BATCH, exclude=exclude)
+                        queued = [page.id for batch_pages, _, _ in in_flight for page in batch_pages]
+                        pages = backlog.next(session, PAGES_PER_BATCH, in_flight=queued)
                         mapped = _map_pages(session, policy, connector, pages, newest) if pages else None
                         while in_flight and (mapped is None or len(in_flight) >= BATCHES_IN_FLIGHT):
                             done, _, posting = in_flight.popleft()
@@ -255,8 +256,48 @@ def _stream_rank(stream: str) -> int:
     return STREAM_ORDER.index(stream) if stream in STREAM_ORDER else len(STREAM_ORDER)
 
 
-def _next_pages(session: Session, platform: str, shop_ref: str) -> list[LandedPage]:
-    return _unprocessed(session, platform, shop_ref, PAGES_PER_BATCH)
+class BacklogWalk:
+    """The shop's unprocessed pages a batch at a time, in the order ``_unprocessed`` gives (stream rank, then
+    landing order), each batch read from where the previous one ended.
+
+    Why: ``_unprocessed`` finds a batch by sorting every unprocessed page of the shop, and the anti-join visits
+    every page it ever landed: per batch linear in the shop's history, per sync quadratic (at 100 000 orders
+    5.7 s of a 53 s map + post). Everything up to the last page handed out is processed or in flight, so the next
+    batch is the first unprocessed pages after it, which the index ``ix_raw_pages_backlog`` finds stream by
+    stream. The same batches, read by index. The first batch, and a last look when the walk runs dry (for a page
+    landed meanwhile behind the cursor, by an overlapping pull), take ``_unprocessed`` itself."""
+
+    def __init__(self, platform: str, shop_ref: str) -> None:
+        self.platform, self.shop_ref = platform, shop_ref
+        self.after: tuple[int, int] | None = None  # (stream rank, page id) of the last page handed out
+
+    def next(self, session: Session, limit: int, *, in_flight: Sequence[int] = ()) -> list[LandedPage]:
+        """The next batch of up to ``limit`` pages; ``in_flight``: pages handed out and not yet committed."""
+        pages = self._after_cursor(session, limit) if self.after else []
+        if not pages:
+            pages = _unprocessed(session, self.platform, self.shop_ref, limit, exclude=in_flight)
+        if pages:
+            self.after = (_stream_rank(pages[-1].stream), pages[-1].id)
+        return pages
+
+    def _after_cursor(self, session: Session, limit: int) -> list[LandedPage]:
+        assert self.after is not None
+        rank, after_id = self.after
+        pages: list[LandedPage] = []
+        for group in range(rank, len(STREAM_ORDER) + 1):
+            in_group = (
+                RawPage.stream == STREAM_ORDER[group]
+                if group < len(STREAM_ORDER)
+                else RawPage.stream.not_in(STREAM_ORDER)
+            )
+            query = _unprocessed_query(self.platform, self.shop_ref).where(in_group)
+            if group == rank:
+                query = query.where(RawPage.id > after_id)
+            rows = session.execute(query.order_by(RawPage.id).limit(limit - len(pages))).all()
+            pages += [as_landed(row) for row in rows]
+            if len(pages) == limit:
+                break
+        return pages
 
 
 def _unprocessed(

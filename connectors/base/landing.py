@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import (
     DateTime,
     Engine,
+    Index,
     Integer,
     LargeBinary,
     Row,
@@ -48,7 +49,11 @@ class RawPage(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     body: Mapped[bytes] = mapped_column(LargeBinary)
 
-    __table_args__ = (UniqueConstraint("platform", "shop_ref", "stream", "sha256", name="uq_raw_pages_content"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "shop_ref", "stream", "sha256", name="uq_raw_pages_content"),
+        # A shop's pages stream by stream in landing order: how the batch loop walks its backlog (migration 0070).
+        Index("ix_raw_pages_backlog", "platform", "shop_ref", "stream", "id"),
+    )
 
 
 class SyncCheckpoint(Base):
