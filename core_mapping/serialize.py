@@ -30,7 +30,7 @@ from connectors.base.records import (
 
 
 def to_json(record: CanonicalRecord) -> str:
-    return json.dumps(record, default=_json_default, sort_keys=True)
+    return _ENCODER.encode(record)
 
 
 def _json_default(value: Any) -> Any:
@@ -52,6 +52,11 @@ def _json_default(value: Any) -> Any:
 @cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+
+
+# One encoder for every record: ``json.dumps`` with options builds a new one per call. ``encode`` keeps no state
+# between calls, so threads may share it.
+_ENCODER = json.JSONEncoder(default=_json_default, sort_keys=True)
 
 
 def order_from_json(text: str) -> Order:
