@@ -27,7 +27,7 @@ from ledger.money import MoneyError
 from ledger.queries import goods_by_source, net_lines_by_source
 
 DOC_TYPES = {Order: "order", Settlement: "settlement", WalletMovement: "wallet", StockLevel: "stock"}
-DOC_TYPE_RANK = {doc_type: rank for rank, doc_type in enumerate(DOC_TYPES.values())}  # the order rules run in
+DOC_TYPE_RANK = {doc_type: rank for rank, doc_type in enumerate(DOC_TYPES.values())}  # documents sort by this
 # One rule per document type, in the order documents are mapped (an order before the settlements that split it).
 RULES: dict[type, Callable[[MappingContext, Any, Origin, MappedBatch], None]] = {
     Order: map_order,

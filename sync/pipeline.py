@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
@@ -45,10 +44,6 @@ BACKLOG_CHUNK = 200  # unprocessed pages read at a time when scanning the whole 
 # PostgreSQL: post batch N while batch N+1 is mapped (``_process_backlog_overlapped``); the benchmark's reference
 # run of the pipeline as it was before issue 22 turns it off.
 OVERLAP_BATCHES = True
-# Mapped batches waiting for (or in) the worker's posting, at most. 1: batch N posts while N+1 is mapped. 2 was no
-# faster at 20 000 orders (8.3 against 8.4 s) and held a third batch in memory (peak RSS 116 MiB at 20 000 orders,
-# 136 at 200 000). Correct for any value (``_post_and_commit``).
-BATCHES_IN_FLIGHT = 1
 
 Progress = Callable[[str, int], None]  # (what, count) for progress bars
 MappedPages = tuple[list[tuple[int, Parsed]], MappedBatch]  # a batch's parsed records and their drafts
@@ -112,21 +107,20 @@ def _process_backlog_overlapped(
     newest: dict[tuple[str, str], str],
     progress: Progress | None,
 ) -> RunSummary:
-    """The batch loop with the posting and commit of earlier batches (a worker thread, each batch in its own
-    transaction, in order) running while the next batch is parsed and mapped (this thread, its own transaction);
-    at most ``BATCHES_IN_FLIGHT`` mapped batches wait for the worker.
+    """The batch loop with batch N's posting and commit (a worker thread, N's own transaction) running while
+    batch N+1 is parsed and mapped (this thread, a second transaction).
 
     Why: posting is mostly PostgreSQL inserting the ledger rows, mapping mostly Python; on two cores they can
-    overlap. Why it is safe: these are overlapping runs, which the document store already serialises. A batch
-    excludes the pages of the batches in flight (not yet marked processed), and any document it shares with one
-    of them is locked by that batch until it commits, so it reads the document, and what was posted for it,
-    only afterwards. The worker posts the batches one after the other in their order, so rows get their ids in
-    the same order as in the loop without overlap. After an error, batches not yet started are rolled back."""
+    overlap. Why it is safe: it is two overlapping runs, which the document store already serialises. Batch
+    N+1 excludes N's pages (not yet marked processed), and any document both touch is locked by N until it
+    commits, so N+1 reads it, and what N posted for it, only afterwards. N+1 is handed to the worker only after
+    N committed, so rows get their ids in the same order as one batch after the other, and after a failed
+    posting nothing behind it commits. (Two batches waiting for the worker were no faster at 20 000 orders,
+    8.3 against 8.4 s, and held a third batch in memory.)"""
     summary = RunSummary()
     factory = session_factory(engine)
     backlog = BacklogWalk(connector.platform, connector.shop_ref)
-    in_flight: deque[tuple[list[LandedPage], Session, Future[RunSummary]]] = deque()
-    failed = threading.Event()
+    in_flight: tuple[list[LandedPage], Future[RunSummary]] | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="omnikop-post") as poster:
         try:
             while True:
@@ -134,49 +128,34 @@ def _process_backlog_overlapped(
                 try:
                     with collector_paused():
                         session.begin()
-                        queued = [page.id for batch_pages, _, _ in in_flight for page in batch_pages]
-                        pages = backlog.next(session, PAGES_PER_BATCH, in_flight=queued)
+                        posting_pages = [page.id for page in in_flight[0]] if in_flight else []
+                        pages = backlog.next(session, PAGES_PER_BATCH, in_flight=posting_pages)
                         mapped = _map_pages(session, policy, connector, pages, newest) if pages else None
-                        while in_flight and (mapped is None or len(in_flight) >= BATCHES_IN_FLIGHT):
-                            done, _, posting = in_flight.popleft()
-                            summary.add(posting.result())
+                        if in_flight is not None:
+                            (done, posting), in_flight = in_flight, None
+                            summary.add(posting.result())  # batch N committed: N+1 may post
                             if progress:
                                 progress("map+post", len(done))
                 except BaseException:
-                    session.close()
+                    session.close()  # the batch being mapped is rolled back
                     raise
                 if mapped is None:
                     session.close()
                     break
-                in_flight.append(
-                    (pages, session, poster.submit(_post_and_commit, engine, session, connector, pages, mapped, failed))
-                )
-        finally:  # only after an error: a batch not yet started is rolled back, one being posted is let finish
-            for _, session, posting in in_flight:
-                if posting.cancel():
-                    session.close()
-            wait([posting for _, _, posting in in_flight])
+                in_flight = (pages, poster.submit(_post_and_commit, engine, session, connector, pages, mapped))
+        finally:
+            if in_flight is not None:  # only after an error here: the batch being posted is let finish
+                wait([in_flight[1]])
     return summary
 
 
 def _post_and_commit(
-    engine: Engine,
-    session: Session,
-    connector: Connector,
-    pages: list[LandedPage],
-    mapped: MappedPages,
-    failed: threading.Event,
+    engine: Engine, session: Session, connector: Connector, pages: list[LandedPage], mapped: MappedPages
 ) -> RunSummary:
-    """Post a mapped batch in its own transaction and commit it (the worker's half of the overlapped loop).
-    Once a batch failed, the ones after it are rolled back: nothing after a failure commits, as without overlap."""
+    """Post a mapped batch in its own transaction and commit it (the worker's half of the overlapped loop)."""
     try:
-        if failed.is_set():
-            return RunSummary()
         summary = _post_pages(session, connector, pages, *mapped)
         session.commit()
-    except BaseException:
-        failed.set()
-        raise
     finally:
         session.close()
     refresh_statistics(engine, GROWING_TABLES)
@@ -273,16 +252,15 @@ class BacklogWalk:
 
     def next(self, session: Session, limit: int, *, in_flight: Sequence[int] = ()) -> list[LandedPage]:
         """The next batch of up to ``limit`` pages; ``in_flight``: pages handed out and not yet committed."""
-        pages = self._after_cursor(session, limit) if self.after else []
+        pages = self._after(session, limit, *self.after) if self.after else []
         if not pages:
             pages = _unprocessed(session, self.platform, self.shop_ref, limit, exclude=in_flight)
         if pages:
             self.after = (_stream_rank(pages[-1].stream), pages[-1].id)
         return pages
 
-    def _after_cursor(self, session: Session, limit: int) -> list[LandedPage]:
-        assert self.after is not None
-        rank, after_id = self.after
+    def _after(self, session: Session, limit: int, rank: int, after_id: int) -> list[LandedPage]:
+        """Up to ``limit`` unprocessed pages after page ``after_id`` of stream rank ``rank``, by index."""
         pages: list[LandedPage] = []
         for group in range(rank, len(STREAM_ORDER) + 1):
             in_group = (

@@ -136,12 +136,10 @@ def test_overlapped_batches_write_the_rows_of_one_batch_after_the_other(
 def test_a_failed_posting_stops_the_overlapped_loop_and_the_next_run_completes_the_same_books(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A posting that fails in the worker reaches the caller; the batches mapped behind it are rolled back (their
-    sessions closed, no connection left checked out, none committed), and a later run posts exactly the books of
-    a run without the failure (ids aside: the failed batch used sequence values). Two batches in flight, so that
-    one is mapped and waiting behind the failing one."""
+    """A posting that fails in the worker reaches the caller; the batch mapped behind it is rolled back (its
+    session closed, no connection left checked out, nothing committed), and a later run posts exactly the books of
+    a run without the failure (ids aside: the failed batch used sequence values)."""
     monkeypatch.setattr(sync.pipeline, "PAGES_PER_BATCH", SMALL_BATCH)
-    monkeypatch.setattr(sync.pipeline, "BATCHES_IN_FLIGHT", 2)
     engine = make_engine(pg_url)
     with platform_setup("shopee", pg_url, tmp_path, WORLD) as setup:
         _land(setup, engine, monkeypatch)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,7 +33,7 @@ from foundation.db import Base, make_engine, transaction
 FAST_BUDGET = RetryBudget(attempts=6, seconds=30, backoff_initial=0.05, backoff_max=0.5)
 # The secrets check needs retries to log, not their waits: the sandbox still sends its ``Retry-After: 1`` and the
 # client still reads it, capped by the budget's own ``max_retry_after`` (the 429 fault test still waits the hint out).
-FAST_HINTS = RetryBudget(attempts=6, seconds=30, backoff_initial=0.05, backoff_max=0.5, max_retry_after=0.05)
+FAST_HINTS = replace(FAST_BUDGET, max_retry_after=0.05)
 
 
 # Query parameters that change with every request (request signing), so a page fetched twice differs in them.
